@@ -1,0 +1,233 @@
+"""Demo content of the home app: site root, home page, standard pages,
+banner messages and the editor accounts."""
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from wagtail.models import Page, Site
+
+from .models import BannerMessage, HomePage, KeyFigure, StandardPage
+
+DEMO_PASSWORDS = {
+    "admin": "Demo-Admin-2026",
+    "editeur": "Demo-Editeur-2026",
+}
+
+
+def get_or_create_child(parent, model, slug, **fields):
+    """Return the child page ``slug`` of ``parent``, creating it when missing."""
+    existing = parent.get_children().filter(slug=slug).first()
+    if existing is not None:
+        return existing.specific
+    page = model(slug=slug, **fields)
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def paragraph(html: str) -> tuple:
+    return ("paragraph", html)
+
+
+def heading(text: str) -> tuple:
+    return ("heading", {"text": text})
+
+
+def load_site() -> HomePage:
+    root = Page.get_first_root_node()
+    home = HomePage.objects.first()
+    if home is None:
+        # Replace Wagtail's default welcome page with ours.
+        Site.objects.filter(is_default_site=True).delete()
+        for page in root.get_children().filter(slug="home"):
+            page.delete()
+        home = HomePage(
+            title="Accueil",
+            slug="accueil",
+            headline="Échangez votre logement social en Île-de-France",
+            intro=(
+                "<p>Echanger Habiter est la bourse d’échange de logements des bailleurs "
+                "sociaux d’Île-de-France : les locataires publient leur annonce, "
+                "trouvent un logement qui leur convient et échangent avec l’accord de "
+                "leurs bailleurs.</p>"
+            ),
+            milestone_text="1 000 locataires ayant échangé le 24/04/2021",
+        )
+        root.add_child(instance=home)
+        home.save_revision().publish()
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(
+            hostname="localhost",
+            port=80,
+            root_page=home,
+            is_default_site=True,
+            site_name="Echanger Habiter",
+        )
+    if not home.key_figures.exists():
+        for order, (value, label) in enumerate(
+            [
+                ("1 080", "locataires ayant échangé"),
+                ("3 200", "annonces actives"),
+                ("42", "bailleurs adhérents"),
+            ]
+        ):
+            KeyFigure.objects.create(page=home, sort_order=order, value=value, label=label)
+    load_standard_pages(home)
+    load_banner()
+    return home
+
+
+STANDARD_PAGES = [
+    (
+        "faq",
+        "Questions fréquentes",
+        "Les réponses aux questions les plus posées par les locataires.",
+        [
+            heading("Qui peut s’inscrire ?"),
+            paragraph(
+                "<p>Les locataires d’un bailleur adhérent dont le logement figure comme "
+                "éligible dans le fichier patrimoine de leur bailleur.</p>"
+            ),
+            heading("Où trouver ma référence locataire ?"),
+            paragraph(
+                "<p>Elle est imprimée sur votre avis d’échéance (quittance de loyer). "
+                "En cas de doute, contactez votre bailleur.</p>"
+            ),
+            heading("Mon annonce n’apparaît pas dans les résultats"),
+            paragraph(
+                "<p>Votre annonce devient active d’elle-même quand les trois étapes sont "
+                "complètes : profil, fiche logement et critères de recherche.</p>"
+            ),
+        ],
+    ),
+    (
+        "mentions-legales",
+        "Mentions légales",
+        "Éditeur, hébergement et sources des données du portail.",
+        [
+            heading("Éditeur"),
+            paragraph("<p>GIE Echanger Habiter, Île-de-France.</p>"),
+            heading("Sources des données"),
+            paragraph(
+                "<p>Communes, intercommunalités, codes postaux et populations : jeu de "
+                "données « découpage administratif » d’Etalab (licence MIT, © Etalab). "
+                "Coordonnées : GeoNames (CC BY 4.0, © GeoNames).</p>"
+            ),
+        ],
+    ),
+    (
+        "accessibilite",
+        "Déclaration d’accessibilité",
+        "Le GIE Echanger Habiter s’engage à rendre son portail accessible (RGAA 4.1).",
+        [
+            heading("État de conformité"),
+            paragraph(
+                "<p>Le portail est partiellement conforme au RGAA 4.1. Les pages "
+                "principales sont vérifiées automatiquement à chaque évolution.</p>"
+            ),
+            heading("Signaler un défaut"),
+            paragraph(
+                "<p>Si vous ne parvenez pas à accéder à un contenu, écrivez-nous au moyen "
+                "du formulaire de contact : nous vous répondrons dans les meilleurs "
+                "délais.</p>"
+            ),
+        ],
+    ),
+    (
+        "donnees-personnelles",
+        "Données personnelles",
+        "Comment vos données sont traitées sur le portail (RGPD).",
+        [
+            heading("Finalité"),
+            paragraph(
+                "<p>Vos données servent uniquement à la mise en relation des locataires "
+                "et au suivi des échanges par les bailleurs.</p>"
+            ),
+            heading("Vos droits"),
+            paragraph(
+                "<p>Vous pouvez demander l’accès, la rectification ou l’effacement de vos "
+                "données auprès de votre bailleur.</p>"
+            ),
+        ],
+    ),
+    (
+        "charte",
+        "Charte des bonnes pratiques",
+        "Les engagements des bailleurs adhérents et des locataires.",
+        [
+            heading("Un dispositif participatif"),
+            paragraph(
+                "<p>Chaque bailleur traite les dossiers d’échange dans les délais convenus "
+                "et reste le contact privilégié de ses locataires.</p>"
+            ),
+        ],
+    ),
+]
+
+
+def load_standard_pages(home: HomePage) -> None:
+    for slug, title, intro, body in STANDARD_PAGES:
+        get_or_create_child(
+            home,
+            StandardPage,
+            slug,
+            title=title,
+            intro=intro,
+            body=body,
+            last_reviewed=dt.date(2026, 11, 1),
+        )
+
+
+def load_banner() -> None:
+    if BannerMessage.objects.exists():
+        return
+    now = timezone.now()
+    BannerMessage.objects.create(
+        text=(
+            "Panne informatique chez 1001 Vies Habitat : le traitement des dossiers "
+            "d’échange de ce bailleur est momentanément ralenti."
+        ),
+        starts_at=now - dt.timedelta(days=1),
+        ends_at=now + dt.timedelta(days=60),
+        sort_order=1,
+    )
+    BannerMessage.objects.create(
+        text="Nouveau : la note d’actualités de juin 2021 est en ligne.",
+        link_url="",
+        starts_at=now - dt.timedelta(days=2),
+        ends_at=None,
+        sort_order=2,
+    )
+    BannerMessage.objects.create(
+        text="Maintenance programmée du 12 au 13 mars : le site a été indisponible.",
+        starts_at=now - dt.timedelta(days=30),
+        ends_at=now - dt.timedelta(days=20),
+        sort_order=3,
+    )
+    BannerMessage.objects.create(
+        text="Webinaire de présentation de la bourse aux nouveaux adhérents le mois prochain.",
+        starts_at=now + dt.timedelta(days=20),
+        ends_at=now + dt.timedelta(days=40),
+        sort_order=4,
+    )
+
+
+def load_accounts() -> None:
+    User = get_user_model()
+    if not User.objects.filter(username="admin").exists():
+        User.objects.create_superuser(
+            "admin", "admin@echangerhabiter.example", DEMO_PASSWORDS["admin"],
+            first_name="Camille", last_name="Admin",
+        )
+    editor = User.objects.filter(username="editeur").first()
+    if editor is None:
+        editor = User.objects.create_user(
+            "editeur", "editeur@echangerhabiter.example", DEMO_PASSWORDS["editeur"],
+            first_name="Astrée", last_name="Doise",
+        )
+    editors = Group.objects.filter(name="Editors").first()
+    if editors is not None:
+        editor.groups.add(editors)

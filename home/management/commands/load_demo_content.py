@@ -1,0 +1,24 @@
+"""Build the demo site: page tree, French content from the seeds, accounts.
+
+Idempotent: every object is looked up by a natural key (slug, username…)
+and only created when missing, so a second run changes nothing.
+"""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from home import demo as home_demo
+from news import demo as news_demo
+
+
+class Command(BaseCommand):
+    help = "Charge le contenu de démonstration (idempotent)."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            home = home_demo.load_site()
+            news_demo.load(home)
+            home_demo.load_accounts()
+        call_command("update_index", verbosity=0)
+        self.stdout.write(self.style.SUCCESS("Contenu de démonstration chargé."))

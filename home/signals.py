@@ -1,0 +1,32 @@
+"""Cache invalidation: an edit shows on the site at once."""
+
+from django.db.models.signals import post_delete, post_save
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from portal.pagecache import bump_content_version
+
+from .banner import clear_banner_cache
+from .models import BannerMessage, KeyFigure
+
+
+def _banner_changed(**kwargs):
+    clear_banner_cache()
+    bump_content_version()
+
+
+post_save.connect(_banner_changed, sender=BannerMessage, dispatch_uid="banner_saved")
+post_delete.connect(_banner_changed, sender=BannerMessage, dispatch_uid="banner_deleted")
+post_save.connect(bump_content_version, sender=KeyFigure, dispatch_uid="keyfigure_saved")
+page_published.connect(bump_content_version, dispatch_uid="page_published_cache")
+page_unpublished.connect(bump_content_version, dispatch_uid="page_unpublished_cache")
+post_page_move.connect(bump_content_version, dispatch_uid="page_moved_cache")
+
+
+def _page_deleted(sender, **kwargs):
+    from wagtail.models import Page
+
+    if issubclass(sender, Page):
+        bump_content_version()
+
+
+post_delete.connect(_page_deleted, dispatch_uid="page_deleted_cache")

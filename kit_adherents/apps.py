@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class KitAdherentsConfig(AppConfig):
+    name = "kit_adherents"
+    verbose_name = _("Kit adhérents")

@@ -1,0 +1,15 @@
+"""Celery application of the portal.
+
+Without ``REDIS_URL`` the settings make every task run eagerly in the
+calling process, so ``make run`` needs no broker.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+app = Celery("portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

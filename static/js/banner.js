@@ -1,0 +1,15 @@
+// Scrolling banner: a visible pause/play control (WCAG 2.2.2).
+(function () {
+  document.querySelectorAll("[data-banner]").forEach(function (banner) {
+    var button = banner.querySelector("[data-banner-toggle]");
+    var label = banner.querySelector("[data-banner-label]");
+    var icon = banner.querySelector("[data-banner-icon]");
+    if (!button) return;
+    button.addEventListener("click", function () {
+      var paused = banner.classList.toggle("is-paused");
+      button.setAttribute("aria-pressed", paused ? "true" : "false");
+      label.textContent = paused ? button.dataset.labelPlay : button.dataset.labelPause;
+      icon.textContent = paused ? "▶" : "❚❚";
+    });
+  });
+})();
