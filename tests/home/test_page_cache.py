@@ -1,0 +1,85 @@
+"""The anonymous page cache stays correct on publish and never shares
+personal or restricted responses."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import override_settings
+from django.utils import timezone
+from wagtail.models import PageViewRestriction
+
+from home.models import BannerMessage, StandardPage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_second_anonymous_visit_is_a_cache_hit(client, home):
+    assert client.get("/")["X-Page-Cache"] == "miss"
+    assert client.get("/")["X-Page-Cache"] == "hit"
+
+
+def test_publishing_shows_at_once(client, home):
+    client.get("/")
+    home.headline = "Nouvelle accroche"
+    home.save_revision().publish()
+    response = client.get("/")
+    assert response["X-Page-Cache"] == "miss"
+    assert "Nouvelle accroche" in response.content.decode()
+
+
+def test_banner_edit_shows_at_once(client, home):
+    client.get("/")
+    BannerMessage.objects.create(text="Message urgent", starts_at=timezone.now())
+    assert "Message urgent" in client.get("/").content.decode()
+
+
+def test_unpublishing_removes_the_page_at_once(client, home):
+    page = StandardPage(title="FAQ", slug="faq")
+    home.add_child(instance=page)
+    page.save_revision().publish()
+    assert client.get("/faq/").status_code == 200
+    page.unpublish()
+    assert client.get("/faq/").status_code == 404
+
+
+def test_cache_never_outlives_the_next_banner_change(client, home):
+    from portal.pagecache import content_version
+
+    BannerMessage.objects.create(
+        text="Bientôt",
+        starts_at=timezone.now() + dt.timedelta(seconds=30),
+    )
+    client.get("/")
+    from django.core.cache import cache
+
+    key = f"pagecache:{content_version()}:testserver:/"
+    ttl = cache.ttl(key) if hasattr(cache, "ttl") else None
+    if ttl is not None:
+        assert 0 < ttl <= 30
+
+
+def test_signed_in_visitors_are_not_served_from_nor_stored_in_the_cache(client, home):
+    client.get("/")  # cached for anonymous visitors
+    user = get_user_model().objects.create_user("camille", password="x")
+    client.force_login(user)
+    response = client.get("/")
+    assert "X-Page-Cache" not in response
+
+
+def test_restricted_pages_are_never_cached(client, home):
+    page = StandardPage(title="Privé", slug="prive", body=[("paragraph", "<p>secret</p>")])
+    home.add_child(instance=page)
+    page.save_revision().publish()
+    PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.PASSWORD, password="motdepasse"
+    )
+    first = client.get("/prive/")
+    assert "secret" not in first.content.decode()
+    assert client.get("/prive/").get("X-Page-Cache") != "hit"
+
+
+@override_settings(PAGE_CACHE_SECONDS=0)
+def test_cache_can_be_disabled(client, home):
+    client.get("/")
+    assert "X-Page-Cache" not in client.get("/")
