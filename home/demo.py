@@ -219,14 +219,20 @@ def load_accounts() -> None:
     User = get_user_model()
     if not User.objects.filter(username="admin").exists():
         User.objects.create_superuser(
-            "admin", "admin@echangerhabiter.example", DEMO_PASSWORDS["admin"],
-            first_name="Camille", last_name="Admin",
+            "admin",
+            "admin@echangerhabiter.example",
+            DEMO_PASSWORDS["admin"],
+            first_name="Camille",
+            last_name="Admin",
         )
     editor = User.objects.filter(username="editeur").first()
     if editor is None:
         editor = User.objects.create_user(
-            "editeur", "editeur@echangerhabiter.example", DEMO_PASSWORDS["editeur"],
-            first_name="Astrée", last_name="Doise",
+            "editeur",
+            "editeur@echangerhabiter.example",
+            DEMO_PASSWORDS["editeur"],
+            first_name="Astrée",
+            last_name="Doise",
         )
     editors = Group.objects.filter(name="Editors").first()
     if editors is not None:

@@ -70,10 +70,7 @@ class HomePage(BasePage):
         from news.models import NewsPage
 
         return (
-            NewsPage.objects.live()
-            .public()
-            .defer_streamfields()
-            .order_by("-date", "-pk")[:count]
+            NewsPage.objects.live().public().defer_streamfields().order_by("-date", "-pk")[:count]
         )
 
 

@@ -211,7 +211,9 @@ WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000"
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
-WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "xls", "odt", "ods", "pptx", "csv", "mp4", "zip"]
+WAGTAILDOCS_EXTENSIONS = [
+    *("pdf", "docx", "doc", "xlsx", "xls", "odt", "ods", "pptx", "csv", "mp4", "zip"),
+]
 WAGTAILEMBEDS_FINDERS: list = []  # no call to third-party oEmbed services
 WAGTAILSEARCH_BACKENDS = {
     "default": {
@@ -219,7 +221,7 @@ WAGTAILSEARCH_BACKENDS = {
         "SEARCH_CONFIG": "french",
     }
 }
-WAGTAIL_PASSWORD_REQUIRED_TEMPLATE = "password_required.html"
+WAGTAIL_PASSWORD_REQUIRED_TEMPLATE = "password_required.html"  # noqa: S105
 WAGTAILADMIN_RICH_TEXT_EDITORS = {
     "default": {"WIDGET": "wagtail.admin.rich_text.DraftailRichTextArea"},
 }

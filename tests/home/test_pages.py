@@ -29,8 +29,13 @@ def test_home_page_renders_headline_figures_and_entry_points(client, home):
     assert "Échangez votre logement" in html
     assert "1 080" in html and "locataires ayant échangé" in html
     assert "24/04/2021" in html
-    for entry in ("/bourse/inscription/", "/bourse/connexion/", "/bourse/contact/",
-                  "/bourse/statistiques/", "/espace-adherents/"):
+    for entry in (
+        "/bourse/inscription/",
+        "/bourse/connexion/",
+        "/bourse/contact/",
+        "/bourse/statistiques/",
+        "/espace-adherents/",
+    ):
         assert entry in html
     assert 'href="#contenu"' in html  # skip link
 
