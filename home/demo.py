@@ -6,7 +6,7 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from .models import BannerMessage, HomePage, KeyFigure, StandardPage
 
@@ -35,8 +35,17 @@ def heading(text: str) -> tuple:
     return ("heading", {"text": text})
 
 
-def load_site() -> HomePage:
+def ensure_root() -> Page:
+    """The tree root (normally made by Wagtail's migrations; recreated after a flush)."""
+    Locale.objects.get_or_create(language_code="fr")
     root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(instance=Page(title="Root", slug="root", locale=Locale.get_default()))
+    return root
+
+
+def load_site() -> HomePage:
+    root = ensure_root()
     home = HomePage.objects.first()
     if home is None:
         # Replace Wagtail's default welcome page with ours.
