@@ -226,6 +226,14 @@ WAGTAILADMIN_RICH_TEXT_EDITORS = {
     "default": {"WIDGET": "wagtail.admin.rich_text.DraftailRichTextArea"},
 }
 
+# Member area ("kit adhérents", kit_adherents/): private documents with versions,
+# shared-password brute-force limit (django-ratelimit, on the shared cache).
+WAGTAILDOCS_DOCUMENT_MODEL = "kit_adherents.KitDocument"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "kit_adherents.forms.KitDocumentForm"
+KIT_PASSWORD_RATE = "10/10m"  # wrong passwords per IP address
+KIT_UPDATED_BADGE_DAYS = 90  # "mis à jour" badge
+KIT_MEMBER_GROUP = "Membres"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
