@@ -1,0 +1,201 @@
+"""Site search: what a visitor may find, and how a raw query is made safe.
+
+``visible_pages_for`` and ``visible_documents_for`` are the single place that
+decides what a request may see. They keep live pages of the current site and
+drop every page (or document) under a view restriction the request has not
+passed, so the member area can rely on Wagtail's page and collection privacy:
+once a visitor enters the shared password or signs in, the restricted content
+appears in their results, and never in anybody else's.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from itertools import islice
+
+from django.db import DatabaseError
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from wagtail.documents import get_document_model
+from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction, Site
+
+logger = logging.getLogger(__name__)
+
+MAX_QUERY_LENGTH = 200
+EXTRACT_WORDS = 30
+# Only words reach the backends: quotes, operators and punctuation mean
+# something to their query syntaxes (SQLite FTS5 MATCH, PostgreSQL tsquery).
+_WORD = re.compile(r"\w+")
+
+
+def clean_query(raw: str | None) -> str:
+    """The query as typed, made harmless: no control characters (NUL
+    included), whitespace collapsed, at most ``MAX_QUERY_LENGTH`` characters."""
+    if not raw:
+        return ""
+    text = "".join(
+        " " if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp") else char
+        for char in raw[: MAX_QUERY_LENGTH * 4]
+    )
+    text = " ".join(text.split())
+    return text[:MAX_QUERY_LENGTH].strip()
+
+
+def search_terms(query: str) -> str:
+    """The words of a cleaned query, without the backends' operators."""
+    return " ".join(_WORD.findall(query))
+
+
+def current_site(request) -> Site | None:
+    return Site.find_for_request(request) or Site.objects.filter(is_default_site=True).first()
+
+
+def denied_page_restrictions(request) -> list[PageViewRestriction]:
+    """Page view restrictions this request has not passed."""
+    return [
+        restriction
+        for restriction in PageViewRestriction.objects.select_related("page").prefetch_related(
+            "groups"
+        )
+        if not restriction.accept_request(request)
+    ]
+
+
+def visible_pages_for(request, site: Site | None = None):
+    """Live pages of the request's site that the request may view."""
+    site = site or current_site(request)
+    if site is None:
+        return Page.objects.none()
+    pages = Page.objects.live().descendant_of(site.root_page, inclusive=True)
+    for restriction in denied_page_restrictions(request):
+        pages = pages.not_descendant_of(restriction.page, inclusive=True)
+    return pages
+
+
+def denied_collection_ids(request) -> set[int]:
+    """Collections (with their descendants) this request may not view."""
+    denied: set[int] = set()
+    for restriction in CollectionViewRestriction.objects.select_related(
+        "collection"
+    ).prefetch_related("groups"):
+        if restriction.accept_request(request):
+            continue
+        collection = restriction.collection
+        denied.add(collection.pk)
+        denied.update(collection.get_descendants().values_list("pk", flat=True))
+    return denied
+
+
+def visible_documents_for(request):
+    """Documents outside any collection restricted for this request."""
+    documents = get_document_model().objects.all()
+    denied = denied_collection_ids(request)
+    if denied:
+        documents = documents.exclude(collection_id__in=denied)
+    return documents
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One line of the results list, whatever its source."""
+
+    title: str
+    url: str
+    kind: str
+    extract: str = ""
+    date: date | None = None
+
+
+class CombinedResults:
+    """Page results followed by document results, sliceable for a Paginator
+    without loading more than the requested slice from each backend query."""
+
+    def __init__(self, *result_sets):
+        self.result_sets = result_sets
+        self._counts: list[int] | None = None
+
+    def counts(self) -> list[int]:
+        if self._counts is None:
+            self._counts = [_safe_count(results) for results in self.result_sets]
+        return self._counts
+
+    def count(self) -> int:
+        return sum(self.counts())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice):
+            items = self[key : key + 1]
+            if not items:
+                raise IndexError(key)
+            return items[0]
+        start, stop, _step = key.indices(self.count())
+        items: list = []
+        offset = 0
+        for results, size in zip(self.result_sets, self.counts(), strict=True):
+            lo, hi = max(start - offset, 0), min(stop - offset, size)
+            if lo < hi:
+                items.extend(_safe_slice(results, lo, hi))
+            offset += size
+        return items
+
+
+def _safe_count(results) -> int:
+    try:
+        return results.count()
+    except (DatabaseError, ValueError) as error:
+        logger.info("search count failed: %s", error)
+        return 0
+
+
+def _safe_slice(results, start: int, stop: int) -> list:
+    try:
+        return list(islice(results[start:stop], stop - start))
+    except (DatabaseError, ValueError) as error:
+        logger.info("search failed: %s", error)
+        return []
+
+
+def search(request, query: str) -> CombinedResults:
+    """Pages then documents matching ``query`` that the request may view."""
+    terms = search_terms(query)
+    if not terms:
+        return CombinedResults()
+    pages = visible_pages_for(request).specific().search(terms, operator="and")
+    documents = visible_documents_for(request).search(terms, operator="and")
+    return CombinedResults(pages, documents)
+
+
+def to_hit(obj, request) -> SearchHit:
+    if isinstance(obj, Page):
+        return _page_hit(obj, request)
+    return _document_hit(obj)
+
+
+def _page_hit(page: Page, request) -> SearchHit:
+    specific = page.specific
+    kind = str(type(specific)._meta.verbose_name)
+    extract = specific.search_description or getattr(specific, "intro", "") or ""
+    news_date = None
+    if type(specific).__name__ == "NewsPage":
+        news_date = getattr(specific, "date", None)
+    return SearchHit(
+        title=specific.title,
+        url=specific.get_url(request) or "",
+        kind=kind[:1].upper() + kind[1:],
+        extract=Truncator(strip_tags(str(extract))).words(EXTRACT_WORDS, truncate="…"),
+        date=news_date,
+    )
+
+
+def _document_hit(document) -> SearchHit:
+    extension = (document.file_extension or "").upper()
+    kind = _("Document %(format)s") % {"format": extension} if extension else _("Document")
+    return SearchHit(title=document.title, url=document.url, kind=kind)
