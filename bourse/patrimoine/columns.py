@@ -1,0 +1,130 @@
+"""The published format of the patrimoine file: one column per field.
+
+This list is the single source for the template file, the documentation page
+and the validation: each column has its header, whether it is required, its
+allowed values and an example.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+TYPOLOGIES = ("T1", "T2", "T3", "T4", "T5", "T6+")
+RESERVATAIRE_TYPES = {
+    "bailleur": _("Bailleur (contingent propre)"),
+    "etat": _("État (préfecture, DRIHL)"),
+    "action_logement": _("Action Logement"),
+    "commune": _("Commune"),
+    "epci": _("Intercommunalité (EPCI ou EPT)"),
+    "region": _("Région"),
+    "departement": _("Département"),
+    "autre": _("Autre réservataire"),
+}
+YES_VALUES = {"oui", "o", "yes", "y", "1", "vrai", "true", "x"}
+NO_VALUES = {"non", "n", "no", "0", "faux", "false", ""}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    label: str
+    required: bool
+    allowed: str
+    example: str
+    aliases: tuple[str, ...] = field(default=())
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column(
+        "reference_logement",
+        _("Référence du logement"),
+        True,
+        _("Texte libre, 1 à 50 caractères, unique dans le fichier"),
+        "LOG-000123",
+    ),
+    Column(
+        "adresse", _("Adresse"), True, _("Texte libre, 300 caractères au plus"), "12 rue de la Paix"
+    ),
+    Column(
+        "code_insee",
+        _("Code INSEE de la commune"),
+        True,
+        _("Code officiel à 5 caractères d’une commune d’Île-de-France (arrondissement pour Paris)"),
+        "93048",
+        aliases=("insee", "commune"),
+    ),
+    Column("typologie", _("Typologie"), True, _("T1, T2, T3, T4, T5 ou T6+"), "T3"),
+    Column(
+        "surface",
+        _("Surface habitable (m²)"),
+        True,
+        _("Nombre décimal positif, 500 au plus (virgule ou point)"),
+        "64,5",
+    ),
+    Column("etage", _("Étage"), True, _("Nombre entier de -2 à 60 ; RDC pour 0"), "2"),
+    Column("ascenseur", _("Ascenseur"), True, _("oui ou non"), "oui"),
+    Column(
+        "loyer", _("Loyer hors charges (€)"), True, _("Nombre décimal positif ou nul"), "512,30"
+    ),
+    Column("charges", _("Charges (€)"), True, _("Nombre décimal positif ou nul"), "98,00"),
+    Column(
+        "reservataire_type",
+        _("Contingent (type de réservataire)"),
+        True,
+        ", ".join(RESERVATAIRE_TYPES),
+        "commune",
+    ),
+    Column(
+        "reservataire_code",
+        _("Code du réservataire"),
+        False,
+        _("Code INSEE pour une commune, SIREN pour une intercommunalité, vide sinon"),
+        "93048",
+    ),
+    Column(
+        "reference_locataire",
+        _("Référence du locataire"),
+        False,
+        _("Texte libre, 50 caractères au plus ; vide si le logement est vacant"),
+        "LOC-004567",
+    ),
+    Column(
+        "nom_locataire",
+        _("Nom du locataire"),
+        False,
+        _("Texte libre, 150 caractères au plus"),
+        "Dupont",
+    ),
+    Column("eligible", _("Éligible à l’échange"), True, _("oui ou non"), "oui"),
+    Column(
+        "email_contact_1",
+        _("E-mail du contact 1 (avant la CAL)"),
+        True,
+        _("Adresse e-mail valide"),
+        "gestion.locative@bailleur.example",
+    ),
+    Column(
+        "email_contact_2",
+        _("E-mail du contact 2 (après la CAL)"),
+        True,
+        _("Adresse e-mail valide"),
+        "attribution@bailleur.example",
+    ),
+)
+
+COLUMN_NAMES = tuple(column.name for column in COLUMNS)
+REQUIRED_COLUMNS = tuple(column.name for column in COLUMNS if column.required)
+
+
+def normalise_header(header: str) -> str:
+    """'Code INSEE ' → 'code_insee'; accents and case do not matter."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", str(header or "")).encode("ascii", "ignore").decode()
+    text = text.strip().lower().replace("-", "_").replace(" ", "_")
+    while "__" in text:
+        text = text.replace("__", "_")
+    for column in COLUMNS:
+        if text == column.name or text in column.aliases:
+            return column.name
+    return text
