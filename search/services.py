@@ -196,6 +196,13 @@ def _page_hit(page: Page, request) -> SearchHit:
 
 
 def _document_hit(document) -> SearchHit:
-    extension = (document.file_extension or "").upper()
-    kind = _("Document %(format)s") % {"format": extension} if extension else _("Document")
-    return SearchHit(title=document.title, url=document.url, kind=kind)
+    # The site's document model may name its format ("PDF", "Word"…).
+    file_format = getattr(document, "file_type", "") or (document.file_extension or "").upper()
+    kind = _("Document %(format)s") % {"format": file_format} if file_format else _("Document")
+    extract = getattr(document, "description", "") or ""
+    return SearchHit(
+        title=document.title,
+        url=document.url,
+        kind=kind,
+        extract=Truncator(extract).words(EXTRACT_WORDS, truncate="…"),
+    )

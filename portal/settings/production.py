@@ -26,4 +26,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# Nothing of the site is framed; Wagtail's preview panel sets SAMEORIGIN itself
+# (xframe_options_sameorigin_override on its preview views).
+X_FRAME_OPTIONS = "DENY"
+# Submitting the domain to the HSTS preload list is a deliberate decision of its
+# owner (SECURE_HSTS_PRELOAD=true); until then the deploy check stays quiet.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]

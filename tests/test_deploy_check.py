@@ -1,0 +1,57 @@
+"""``manage.py check --deploy`` passes with production variables, and the
+production settings refuse to start without a secret key."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def production_env(**overrides) -> dict:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "SECURE_"))
+    }
+    env.update(
+        DJANGO_ENV="production",
+        SECRET_KEY=secrets.token_urlsafe(60),
+        ALLOWED_HOSTS="portail.example.org",
+        # Production sends real mail; the console backend fails the deploy check.
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        DATABASE_URL=os.environ.get("DATABASE_URL") or "sqlite:////tmp/eh-deploy-check.sqlite3",
+    )
+    env.update(overrides)
+    return {key: value for key, value in env.items() if value is not None}
+
+
+def manage(*args, env) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_passes_without_warnings():
+    env = production_env()
+    assert len(env["SECRET_KEY"]) >= 50
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "WARNINGS" not in output
+    assert "ERRORS" not in output
+    assert "System check identified no issues" in output
+
+
+def test_production_without_secret_key_fails():
+    result = manage("check", "--deploy", env=production_env(SECRET_KEY=None))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SECRET_KEY" in result.stderr
