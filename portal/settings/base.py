@@ -143,7 +143,12 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "max_retries": 1}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "Europe/Paris"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "resend-pending-emails": {
+        "task": "portal.tasks.resend_pending_emails",
+        "schedule": 600.0,
+    },
+}
 
 # Full-page cache for anonymous visitors of public Wagtail pages (seconds).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
