@@ -1,0 +1,69 @@
+import datetime as dt
+
+import pytest
+from wagtail.models import Page, Site
+
+from home.models import HomePage
+from news.models import NewsIndexPage, NewsPage, NewsTheme, WebinarIndexPage
+
+
+@pytest.fixture
+def home(db):
+    """A HomePage under the Wagtail root, served by the default Site."""
+    root = Page.get_first_root_node()
+    page = HomePage(title="Accueil", slug="accueil", headline="Échangez votre logement")
+    root.add_child(instance=page)
+    page.save_revision().publish()
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "localhost", "port": 80, "root_page": page, "site_name": "EH"},
+    )
+    return page
+
+
+@pytest.fixture
+def news_index(home):
+    index = NewsIndexPage(title="Actualités", slug="actualites", intro="Les notes.")
+    home.add_child(instance=index)
+    index.save_revision().publish()
+    return index
+
+
+@pytest.fixture
+def webinar_index(home):
+    index = WebinarIndexPage(title="Webinaires et formations", slug="webinaires")
+    home.add_child(instance=index)
+    index.save_revision().publish()
+    return index
+
+
+@pytest.fixture
+def themes(db):
+    return {
+        "evolutions": NewsTheme.objects.create(
+            name="Évolutions de la plateforme", slug="evolutions"
+        ),
+        "reseau": NewsTheme.objects.create(name="Vie du réseau", slug="vie-du-reseau"),
+    }
+
+
+@pytest.fixture
+def make_note(news_index):
+    counter = {"n": 0}
+
+    def make(title=None, date=dt.date(2021, 6, 4), parent=None, publish=True, **fields):
+        counter["n"] += 1
+        note = NewsPage(
+            title=title or f"Note {counter['n']}",
+            slug=f"note-{counter['n']}",
+            date=date,
+            live=publish,
+            **fields,
+        )
+        (parent or news_index).add_child(instance=note)
+        revision = note.save_revision()
+        if publish:
+            revision.publish()
+        return note
+
+    return make
