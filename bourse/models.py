@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -86,3 +87,345 @@ class Landlord(index.Indexed, models.Model):
         return bool(
             self.second_contact_name or self.second_contact_email or self.second_contact_phone
         )
+
+
+# --- Reference data: communes and intercommunalities of Île-de-France ------
+
+
+class Intercommunality(models.Model):
+    """An EPCI or EPT (Etalab reference data, loaded by a data migration)."""
+
+    siren = models.CharField(_("SIREN"), max_length=9, primary_key=True)
+    name = models.CharField(_("nom"), max_length=150)
+    kind = models.CharField(_("type"), max_length=10)  # CA, CC, CU, METRO, EPT
+
+    class Meta:
+        verbose_name = _("intercommunalité")
+        verbose_name_plural = _("intercommunalités")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Commune(models.Model):
+    """A commune (or Paris arrondissement) of Île-de-France."""
+
+    insee_code = models.CharField(_("code INSEE"), max_length=5, primary_key=True)
+    name = models.CharField(_("nom"), max_length=100, db_index=True)
+    kind = models.CharField(_("type"), max_length=30)
+    department = models.CharField(_("département"), max_length=3, db_index=True)
+    postal_codes = models.CharField(_("codes postaux"), max_length=200, blank=True)
+    population = models.PositiveIntegerField(_("population"), default=0)
+    epci = models.ForeignKey(
+        Intercommunality,
+        verbose_name=_("intercommunalité"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="communes",
+    )
+    ept = models.ForeignKey(
+        Intercommunality,
+        verbose_name=_("établissement public territorial"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ept_communes",
+    )
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    precise_location = models.BooleanField(_("coordonnées propres"), default=True)
+
+    class Meta:
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.insee_code})"
+
+
+# --- Reservataires and their position towards the exchange ----------------
+
+
+class ReservataireKind(models.TextChoices):
+    LANDLORD = "bailleur", _("Bailleur (contingent propre)")
+    STATE = "etat", _("État (préfecture, DRIHL)")
+    ACTION_LOGEMENT = "action_logement", _("Action Logement")
+    COMMUNE = "commune", _("Commune")
+    EPCI = "epci", _("Intercommunalité (EPCI ou EPT)")
+    REGION = "region", _("Région")
+    DEPARTMENT = "departement", _("Département")
+    OTHER = "autre", _("Autre réservataire")
+
+
+class Position(models.TextChoices):
+    ADHESION = "adhesion", _("Adhésion")
+    OPPOSITION = "opposition", _("Opposition")
+    NOT_POSITIONED = "non_positionne", _("Non positionnée")
+
+
+class Reservataire(models.Model):
+    """A contingent holder and its position towards the exchange.
+
+    Communes and intercommunalities are identified by their INSEE code or
+    SIREN (``code``); other kinds by their kind alone. A contingent without
+    a row here is "not positioned".
+    """
+
+    kind = models.CharField(_("type"), max_length=20, choices=ReservataireKind.choices)
+    code = models.CharField(_("code"), max_length=9, blank=True)
+    name = models.CharField(_("nom"), max_length=150)
+    position = models.CharField(
+        _("position"), max_length=20, choices=Position.choices, default=Position.NOT_POSITIONED
+    )
+    position_date = models.DateField(_("date de la position"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("mis à jour par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("collectivité ou réservataire")
+        verbose_name_plural = _("collectivités et réservataires")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "code"], name="reservataire_unique_code")
+        ]
+
+    def __str__(self):
+        return f"{self.name} — {self.get_position_display()}"
+
+
+# --- Landlord staff -------------------------------------------------------
+
+
+class StaffRole(models.TextChoices):
+    SUPER_ADMIN = "super_admin", _("Super administrateur (AMO)")
+    LANDLORD_ADMIN = "landlord_admin", _("Administrateur bailleur")
+    AGENT = "agent", _("Agent bailleur")
+    PARTNER = "partner", _("Partenaire (réservataire)")
+
+
+class StaffProfile(models.Model):
+    """The bourse role of a staff account; landlord staff belong to one landlord."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    role = models.CharField(_("rôle"), max_length=20, choices=StaffRole.choices)
+    landlord = models.ForeignKey(
+        Landlord,
+        verbose_name=_("bailleur"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("compte bailleur ou partenaire")
+        verbose_name_plural = _("comptes bailleurs et partenaires")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role__in=["landlord_admin", "agent"])
+                | models.Q(landlord__isnull=False),
+                name="landlord_staff_have_a_landlord",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()})"
+
+
+# --- Patrimoine -----------------------------------------------------------
+
+
+class Typology(models.TextChoices):
+    T1 = "T1", "T1"
+    T2 = "T2", "T2"
+    T3 = "T3", "T3"
+    T4 = "T4", "T4"
+    T5 = "T5", "T5"
+    T6 = "T6+", "T6+"
+
+
+class DwellingQuerySet(models.QuerySet):
+    def for_landlord(self, landlord):
+        return self.filter(landlord=landlord)
+
+
+class Dwelling(models.Model):
+    """One row of a landlord's patrimoine file: a dwelling and its tenant."""
+
+    landlord = models.ForeignKey(
+        Landlord, verbose_name=_("bailleur"), on_delete=models.CASCADE, related_name="dwellings"
+    )
+    housing_reference = models.CharField(_("référence du logement"), max_length=50)
+    address = models.CharField(_("adresse"), max_length=300)
+    commune = models.ForeignKey(
+        Commune, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="dwellings"
+    )
+    typology = models.CharField(_("typologie"), max_length=3, choices=Typology.choices)
+    surface = models.DecimalField(_("surface (m²)"), max_digits=6, decimal_places=2)
+    floor = models.SmallIntegerField(_("étage"))
+    lift = models.BooleanField(_("ascenseur"))
+    rent = models.DecimalField(_("loyer (€)"), max_digits=8, decimal_places=2)
+    charges = models.DecimalField(_("charges (€)"), max_digits=8, decimal_places=2)
+    reservataire_kind = models.CharField(
+        _("contingent"), max_length=20, choices=ReservataireKind.choices
+    )
+    reservataire_code = models.CharField(_("code du réservataire"), max_length=9, blank=True)
+    tenant_reference = models.CharField(
+        _("référence du locataire"), max_length=50, blank=True, db_index=True
+    )
+    tenant_name = models.CharField(_("nom du locataire"), max_length=150, blank=True)
+    eligible_flag = models.BooleanField(_("éligible (fichier patrimoine)"))
+    contact1_email = models.EmailField(_("contact 1 (avant la CAL)"))
+    contact2_email = models.EmailField(_("contact 2 (après la CAL)"))
+    in_snapshot = models.BooleanField(
+        _("présent dans le dernier fichier"),
+        default=True,
+        help_text=_("Faux lorsque le logement manquait au dernier fichier complet."),
+    )
+    last_import = models.ForeignKey(
+        "PatrimoineImport",
+        verbose_name=_("dernier import"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
+
+    objects = DwellingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("logement")
+        verbose_name_plural = _("logements")
+        ordering = ["landlord", "housing_reference"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["landlord", "housing_reference"], name="dwelling_unique_reference"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["landlord", "tenant_reference"], name="dwelling_tenant_idx"),
+            models.Index(
+                fields=["reservataire_kind", "reservataire_code"], name="dwelling_contingent_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.housing_reference} — {self.address}"
+
+
+class PatrimoineImport(models.Model):
+    """One import of a patrimoine file: who, when, which file, what it did."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("en attente")
+        RUNNING = "running", _("en cours")
+        DONE = "done", _("terminé")
+        REFUSED = "refused", _("fichier refusé")
+        FAILED = "failed", _("échec technique")
+
+    class Source(models.TextChoices):
+        UPLOAD = "upload", _("dépôt en ligne")
+        INBOX = "inbox", _("synchronisation automatique")
+
+    landlord = models.ForeignKey(
+        Landlord, verbose_name=_("bailleur"), on_delete=models.CASCADE, related_name="imports"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("déposé par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    source = models.CharField(
+        _("origine"), max_length=10, choices=Source.choices, default=Source.UPLOAD
+    )
+    file = models.FileField(_("fichier"), upload_to="private/patrimoine/%Y/%m/", max_length=300)
+    original_name = models.CharField(_("nom du fichier"), max_length=255)
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, db_index=True)
+    full_snapshot = models.BooleanField(
+        _("fichier complet"),
+        default=True,
+        help_text=_(
+            "Les logements absents d’un fichier complet rendent leurs locataires inéligibles."
+        ),
+    )
+    dry_run = models.BooleanField(_("simulation"), default=False)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    message = models.TextField(_("message"), blank=True)
+    rows_total = models.PositiveIntegerField(_("lignes lues"), default=0)
+    created_count = models.PositiveIntegerField(_("créés"), default=0)
+    updated_count = models.PositiveIntegerField(_("modifiés"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("inchangés"), default=0)
+    ineligible_count = models.PositiveIntegerField(_("rendus inéligibles"), default=0)
+    error_count = models.PositiveIntegerField(_("lignes en erreur"), default=0)
+    report = models.FileField(
+        _("rapport"), upload_to="private/patrimoine-reports/%Y/%m/", blank=True, max_length=300
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import de fichier patrimoine")
+        verbose_name_plural = _("imports de fichiers patrimoine")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.landlord} — {self.original_name} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.REFUSED, self.Status.FAILED)
+
+
+class DwellingStaging(models.Model):
+    """Validated rows of an import in progress (set-based upsert, flat memory)."""
+
+    patrimoine_import = models.ForeignKey(
+        PatrimoineImport, on_delete=models.CASCADE, related_name="+"
+    )
+    valid = models.BooleanField(default=True)
+    housing_reference = models.CharField(max_length=50)
+    address = models.CharField(max_length=300, blank=True)
+    commune_id = models.CharField(max_length=5, blank=True)
+    typology = models.CharField(max_length=3, blank=True)
+    surface = models.DecimalField(max_digits=6, decimal_places=2, null=True)
+    floor = models.SmallIntegerField(null=True)
+    lift = models.BooleanField(null=True)
+    rent = models.DecimalField(max_digits=8, decimal_places=2, null=True)
+    charges = models.DecimalField(max_digits=8, decimal_places=2, null=True)
+    reservataire_kind = models.CharField(max_length=20, blank=True)
+    reservataire_code = models.CharField(max_length=9, blank=True)
+    tenant_reference = models.CharField(max_length=50, blank=True)
+    tenant_name = models.CharField(max_length=150, blank=True)
+    eligible_flag = models.BooleanField(null=True)
+    contact1_email = models.CharField(max_length=254, blank=True)
+    contact2_email = models.CharField(max_length=254, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["patrimoine_import", "housing_reference"], name="staging_ref_idx")
+        ]
+
+    def __str__(self):
+        return self.housing_reference

@@ -148,10 +148,19 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "portal.tasks.resend_pending_emails",
         "schedule": 600.0,
     },
+    "sync-patrimoine-inboxes": {
+        "task": "bourse.tasks.sync_patrimoine_inboxes",
+        "schedule": 900.0,
+    },
 }
 
 # Full-page cache for anonymous visitors of public Wagtail pages (seconds).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+
+# Patrimoine files (bourse): upload limits and the drop-folder sync.
+PATRIMOINE_MAX_UPLOAD_BYTES = env_int("PATRIMOINE_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
+PATRIMOINE_MAX_UNCOMPRESSED_BYTES = env_int("PATRIMOINE_MAX_UNCOMPRESSED_BYTES", 400 * 1024 * 1024)
+PATRIMOINE_INBOX_ROOT = env_str("PATRIMOINE_INBOX_ROOT", str(BASE_DIR / "var" / "patrimoine-inbox"))
 
 # Authentication
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,0 +1,302 @@
+"""Import of a patrimoine file: validate every row, then apply the valid ones.
+
+The rows are streamed from the file into a staging table (PostgreSQL's COPY,
+or batched inserts elsewhere), so memory stays flat whatever the file's size.
+Counting and applying are set-based SQL statements:
+
+- created: valid rows whose housing reference is new for the landlord;
+- updated: valid rows that differ from the stored dwelling (or bring back a
+  dwelling that had left the snapshot);
+- made ineligible: with a full snapshot, stored dwellings missing from the
+  file leave the snapshot — their tenants become ineligible, nothing is
+  deleted. A row with errors still counts as present.
+
+Applying runs in one transaction under a lock on the landlord: a refused file
+or a crash changes nothing. Importing the same file twice changes nothing the
+second time (the upsert only touches rows that differ).
+"""
+
+import csv
+import io
+import logging
+import tempfile
+from dataclasses import dataclass, field
+
+from django.core.files import File
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import Dwelling, DwellingStaging, Landlord, PatrimoineImport
+from ..territories import reference_codes
+from .reader import PatrimoineFileError, read_rows
+from .validation import RowValidator, safe_spreadsheet_text
+
+logger = logging.getLogger(__name__)
+
+BATCH = 5000
+STAGING_COLUMNS = (
+    "patrimoine_import_id",
+    "valid",
+    "housing_reference",
+    "address",
+    "commune_id",
+    "typology",
+    "surface",
+    "floor",
+    "lift",
+    "rent",
+    "charges",
+    "reservataire_kind",
+    "reservataire_code",
+    "tenant_reference",
+    "tenant_name",
+    "eligible_flag",
+    "contact1_email",
+    "contact2_email",
+)
+# Stored fields an import may change, as (dwelling column, staging column).
+COMPARED = (
+    "address",
+    "commune_id",
+    "typology",
+    "surface",
+    "floor",
+    "lift",
+    "rent",
+    "charges",
+    "reservataire_kind",
+    "reservataire_code",
+    "tenant_reference",
+    "tenant_name",
+    "eligible_flag",
+    "contact1_email",
+    "contact2_email",
+)
+REPORT_HEADER = ("ligne", "colonne", "valeur", "motif")
+
+
+@dataclass
+class Outcome:
+    rows: int = 0
+    errors: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    made_ineligible: int = 0
+    error_rows: list = field(default_factory=list)
+
+
+def _staging_tuple(import_id, record=None, housing_reference=""):
+    if record is None:
+        return (
+            (import_id, False, housing_reference)
+            + ("",) * 3
+            + (None,) * 5
+            + ("",) * 4
+            + (
+                None,
+                "",
+                "",
+            )
+        )
+    return (
+        import_id,
+        True,
+        record.housing_reference,
+        record.address,
+        record.insee_code,
+        record.typology,
+        record.surface,
+        record.floor,
+        record.lift,
+        record.rent,
+        record.charges,
+        record.reservataire_type,
+        record.reservataire_code,
+        record.tenant_reference,
+        record.tenant_name,
+        record.eligible,
+        record.contact1_email,
+        record.contact2_email,
+    )
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _flush(batch: list[tuple]) -> None:
+    if not batch:
+        return
+    table = _table(DwellingStaging)
+    columns = ", ".join(STAGING_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in batch:
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * len(STAGING_COLUMNS))
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
+                batch,
+            )
+    batch.clear()
+
+
+def stage_file(imp: PatrimoineImport, fileobj, report_writer, progress=None) -> Outcome:
+    """Read and validate the file into the staging table; write the error report."""
+    insee_codes, sirens = reference_codes()
+    validator = RowValidator(set(insee_codes), set(sirens))
+    outcome = Outcome()
+    _names, rows = read_rows(fileobj)
+    batch: list[tuple] = []
+    for row in rows:
+        outcome.rows += 1
+        record, errors = validator.validate(row)
+        if errors:
+            outcome.errors += 1
+            for error in errors:
+                report_writer.writerow(
+                    (error.line, error.column, safe_spreadsheet_text(error.value), error.reason)
+                )
+            reference = str(row.values.get("reference_logement", "") or "").strip()[:50]
+            if reference:
+                batch.append(_staging_tuple(imp.pk, housing_reference=reference))
+        else:
+            batch.append(_staging_tuple(imp.pk, record))
+        if len(batch) >= BATCH:
+            _flush(batch)
+            if progress:
+                progress(outcome.rows)
+    _flush(batch)
+    return outcome
+
+
+def _differs(left: str, right: str) -> str:
+    return " OR ".join(f"{left}.{c} <> {right}.{c}" for c in COMPARED)
+
+
+def count_changes(imp: PatrimoineImport, outcome: Outcome) -> None:
+    dwelling, staging = _table(Dwelling), _table(DwellingStaging)
+    params = {"imp": imp.pk, "landlord": imp.landlord_id}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT COUNT(*) FROM {staging} s WHERE s.patrimoine_import_id = %(imp)s
+                AND s.valid AND NOT EXISTS (SELECT 1 FROM {dwelling} d
+                WHERE d.landlord_id = %(landlord)s
+                AND d.housing_reference = s.housing_reference)""",  # noqa: S608
+            params,
+        )
+        outcome.created = cursor.fetchone()[0]
+        cursor.execute(
+            f"""SELECT COUNT(*) FROM {staging} s JOIN {dwelling} d
+                ON d.landlord_id = %(landlord)s AND d.housing_reference = s.housing_reference
+                WHERE s.patrimoine_import_id = %(imp)s AND s.valid
+                AND (NOT d.in_snapshot OR {_differs("d", "s")})""",  # noqa: S608
+            params,
+        )
+        outcome.updated = cursor.fetchone()[0]
+        valid = outcome.rows - outcome.errors
+        outcome.unchanged = max(valid - outcome.created - outcome.updated, 0)
+        if imp.full_snapshot:
+            cursor.execute(
+                f"""SELECT COUNT(*) FROM {dwelling} d WHERE d.landlord_id = %(landlord)s
+                    AND d.in_snapshot AND NOT EXISTS (SELECT 1 FROM {staging} s
+                    WHERE s.patrimoine_import_id = %(imp)s
+                    AND s.housing_reference = d.housing_reference)""",  # noqa: S608
+                params,
+            )
+            outcome.made_ineligible = cursor.fetchone()[0]
+
+
+def apply_changes(imp: PatrimoineImport) -> None:
+    """Upsert the valid rows and take missing dwellings out of the snapshot."""
+    dwelling, staging = _table(Dwelling), _table(DwellingStaging)
+    params = {"imp": imp.pk, "landlord": imp.landlord_id, "now": timezone.now()}
+    inserted = ("housing_reference",) + COMPARED
+    assignments = ", ".join(f"{c} = excluded.{c}" for c in COMPARED)
+    with connection.cursor() as cursor:
+        if imp.full_snapshot:
+            cursor.execute(
+                f"""UPDATE {dwelling} SET in_snapshot = false, last_import_id = %(imp)s,
+                    updated_at = %(now)s
+                    WHERE landlord_id = %(landlord)s AND in_snapshot AND NOT EXISTS
+                    (SELECT 1 FROM {staging} s WHERE s.patrimoine_import_id = %(imp)s
+                    AND s.housing_reference = {dwelling}.housing_reference)""",  # noqa: S608
+                params,
+            )
+        cursor.execute(
+            f"""INSERT INTO {dwelling} (landlord_id, {", ".join(inserted)}, in_snapshot,
+                last_import_id, updated_at)
+                SELECT %(landlord)s, {", ".join("s." + c for c in inserted)}, true,
+                %(imp)s, %(now)s FROM {staging} s
+                WHERE s.patrimoine_import_id = %(imp)s AND s.valid
+                ON CONFLICT (landlord_id, housing_reference) DO UPDATE SET {assignments},
+                in_snapshot = true, last_import_id = excluded.last_import_id,
+                updated_at = excluded.updated_at
+                WHERE NOT {dwelling}.in_snapshot
+                OR {_differs(dwelling, "excluded")}""",  # noqa: S608
+            params,
+        )
+
+
+def run_import(import_id: int) -> PatrimoineImport:
+    """Run one import from start to end; never raises for a bad file."""
+    imp = PatrimoineImport.objects.select_related("landlord", "uploaded_by").get(pk=import_id)
+    if imp.finished:
+        return imp
+    PatrimoineImport.objects.filter(pk=imp.pk).update(
+        status=PatrimoineImport.Status.RUNNING, started_at=timezone.now()
+    )
+
+    def progress(rows: int) -> None:
+        PatrimoineImport.objects.filter(pk=imp.pk).update(rows_total=rows)
+
+    report = tempfile.TemporaryFile(mode="w+b")
+    text = io.TextIOWrapper(report, encoding="utf-8-sig", newline="")
+    writer = csv.writer(text, delimiter=";")
+    writer.writerow(REPORT_HEADER)
+    try:
+        with imp.file.open("rb") as fileobj:
+            outcome = stage_file(imp, fileobj, writer, progress)
+        count_changes(imp, outcome)
+        if not imp.dry_run:
+            with transaction.atomic():
+                Landlord.objects.select_for_update().filter(pk=imp.landlord_id).first()
+                apply_changes(imp)
+        imp.status = PatrimoineImport.Status.DONE
+        imp.message = ""
+    except PatrimoineFileError as error:
+        outcome = Outcome()
+        imp.status = PatrimoineImport.Status.REFUSED
+        imp.message = error.message
+    except Exception:
+        logger.exception("Patrimoine import %s failed", imp.pk)
+        outcome = Outcome()
+        imp.status = PatrimoineImport.Status.FAILED
+        imp.message = _(
+            "Une erreur technique a interrompu l’import ; aucune donnée n’a été modifiée. "
+            "L’équipe technique a été prévenue."
+        )
+    finally:
+        DwellingStaging.objects.filter(patrimoine_import_id=imp.pk).delete()
+
+    imp.rows_total = outcome.rows
+    imp.error_count = outcome.errors
+    imp.created_count = outcome.created
+    imp.updated_count = outcome.updated
+    imp.unchanged_count = outcome.unchanged
+    imp.ineligible_count = outcome.made_ineligible
+    imp.finished_at = timezone.now()
+    text.flush()
+    if outcome.errors:
+        report.seek(0)
+        imp.report.save(f"rapport-import-{imp.pk}.csv", File(report), save=False)
+    text.close()
+    imp.save()
+    from .notifications import notify_import_finished
+
+    notify_import_finished(imp)
+    return imp

@@ -1,0 +1,51 @@
+"""Mail the import report to whoever imported (or to the landlord's admins)."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from portal.mail import queue_email
+
+
+def import_recipients(imp) -> list[str]:
+    if imp.uploaded_by_id and imp.uploaded_by.email:
+        return [imp.uploaded_by.email]
+    User = get_user_model()
+    return list(
+        User.objects.filter(
+            is_active=True,
+            staff_profile__landlord_id=imp.landlord_id,
+            staff_profile__role="landlord_admin",
+        )
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+
+
+def notify_import_finished(imp) -> None:
+    recipients = import_recipients(imp)
+    if not recipients:
+        return
+    detail_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
+        "bourse:import_detail", args=[imp.pk]
+    )
+    context = {"imp": imp, "detail_url": detail_url}
+    if imp.status == imp.Status.DONE:
+        subject = _("Import du fichier patrimoine « %(name)s » : %(errors)s ligne(s) en erreur") % {
+            "name": imp.original_name,
+            "errors": imp.error_count,
+        }
+    else:
+        subject = _("Import du fichier patrimoine « %(name)s » : fichier refusé") % {
+            "name": imp.original_name
+        }
+    if imp.dry_run:
+        subject = _("[Simulation] ") + subject
+    queue_email(
+        to=recipients,
+        subject=subject,
+        body=render_to_string("bourse/emails/import_report.txt", context),
+        kind="patrimoine_import",
+    )
