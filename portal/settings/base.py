@@ -244,7 +244,7 @@ WAGTAILADMIN_RICH_TEXT_EDITORS = {
 # shared-password brute-force limit (django-ratelimit, on the shared cache).
 WAGTAILDOCS_DOCUMENT_MODEL = "kit_adherents.KitDocument"
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "kit_adherents.forms.KitDocumentForm"
-KIT_PASSWORD_RATE = "10/10m"  # wrong passwords per IP address
+KIT_PASSWORD_RATE = "10/10m"  # noqa: S105 — wrong passwords per IP address, not a secret
 KIT_UPDATED_BADGE_DAYS = 90  # "mis à jour" badge
 KIT_MEMBER_GROUP = "Membres"
 
