@@ -89,6 +89,8 @@ def load_themes() -> dict[str, NewsTheme]:
 
 def get_collection() -> Collection:
     root = Collection.get_first_root_node()
+    if root is None:  # made by Wagtail's migrations; missing after a flush
+        root = Collection.add_root(name="Root")
     existing = root.get_children().filter(name=COLLECTION_NAME).first()
     return existing or root.add_child(name=COLLECTION_NAME)
 
