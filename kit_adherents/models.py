@@ -8,8 +8,14 @@ from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
 from wagtail.documents.models import AbstractDocument
+from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
+
+from home.models import BasePage
+
+from .blocks import KitItemsBlock
 
 # --- Documents -----------------------------------------------------------------
 
@@ -169,3 +175,74 @@ class KitDocumentVersion(models.Model):
         from django.urls import reverse
 
         return reverse("kit_document_version", args=[self.pk, self.filename])
+
+
+# --- Pages -----------------------------------------------------------------------
+
+
+class KitIndexPage(BasePage):
+    """ "Espace adhérents": protect it with a shared password (Privacy)."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = BasePage.content_panels + [FieldPanel("intro")]
+    search_fields = BasePage.search_fields + [index.SearchField("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["kit_adherents.KitSectionPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("espace adhérents")
+        verbose_name_plural = _("espaces adhérents")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["sections"] = self.get_children().live().specific()
+        return context
+
+
+class KitSectionPage(BasePage):
+    """A section of the kit: its documents, videos and links in editor order."""
+
+    intro = models.TextField(_("chapeau"), blank=True)
+    items = StreamField(KitItemsBlock(), verbose_name=_("documents, vidéos et liens"), blank=True)
+
+    content_panels = BasePage.content_panels + [FieldPanel("intro"), FieldPanel("items")]
+    search_fields = BasePage.search_fields + [
+        index.SearchField("intro"),
+        index.SearchField("items"),
+    ]
+    parent_page_types = ["kit_adherents.KitIndexPage"]
+    subpage_types = ["kit_adherents.LandlordDirectoryPage", "news.NewsPage"]
+
+    class Meta:
+        verbose_name = _("rubrique du kit adhérents")
+        verbose_name_plural = _("rubriques du kit adhérents")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["subpages"] = self.get_children().live().specific()
+        return context
+
+
+class LandlordDirectoryPage(BasePage):
+    """ "Fonctionnement de chaque organisme": how each member landlord handles
+    exchange files, and a second contact."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = BasePage.content_panels + [FieldPanel("intro")]
+    search_fields = BasePage.search_fields + [index.SearchField("intro")]
+    parent_page_types = ["kit_adherents.KitSectionPage"]
+    subpage_types: list = []
+
+    class Meta:
+        verbose_name = _("annuaire du fonctionnement des organismes")
+        verbose_name_plural = _("annuaires du fonctionnement des organismes")
+
+    def get_context(self, request, *args, **kwargs):
+        from bourse.models import Landlord
+
+        context = super().get_context(request, *args, **kwargs)
+        context["landlords"] = Landlord.objects.active().select_related("logo").order_by("name")
+        return context

@@ -7,20 +7,28 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from search import views as search_views
 
-from . import views
+from . import media, views
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
+    # Member area: rate-limited password forms, private documents and versions
+    # (same paths as Wagtail's, so they must come before them).
+    path("", include("kit_adherents.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("recherche/", search_views.search, name="search"),
     path("bourse/", include("bourse.urls")),
     path("_bench/hello/", views.hello_world, name="hello_world"),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL + "images/", document_root=settings.MEDIA_ROOT / "images")
+# Uploaded images, in production too (the kit's private images to members only;
+# the web server must not serve MEDIA_ROOT itself): see portal/media.py.
+urlpatterns += [
+    path(
+        f"{settings.MEDIA_URL.strip('/')}/<str:folder>/<path:path>",
+        media.serve_image,
+        name="media_image",
+    ),
+]
 
 urlpatterns += [path("", include(wagtail_urls))]

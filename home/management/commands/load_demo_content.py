@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from home import demo as home_demo
+from kit_adherents import demo as kit_demo
 from news import demo as news_demo
 
 
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             home = home_demo.load_site()
             news_demo.load(home)
+            kit_demo.load(home)
             home_demo.load_accounts()
         call_command("update_index", verbosity=0)
         self.stdout.write(self.style.SUCCESS("Contenu de démonstration chargé."))

@@ -1,0 +1,208 @@
+"""Fixtures of the member area tests: a small kit (password, private
+collection, documents with versions, a private image), visitors of every
+kind, and the browser fixtures (Playwright + Debian's Chromium)."""
+
+import io
+import os
+import shutil
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
+from django.test import Client
+from wagtail.images import get_image_model
+from wagtail.models import Collection, Page, Site
+
+from home.demo import get_or_create_child
+from home.models import HomePage
+from kit_adherents import demo as kit_demo
+from kit_adherents.models import KitDocument, KitIndexPage, KitSectionPage, LandlordDirectoryPage
+
+KIT_PASSWORD = "Mot-de-passe-Kit-2026"
+SECRET_WORD = "Zanzibarique"  # appears only inside the kit
+
+
+@pytest.fixture(autouse=True)
+def _own_media_root(settings, tmp_path):
+    """Files of each test in its own folder (test runs may share a machine)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def home(db):
+    root = Page.get_first_root_node()
+    page = HomePage(title="Accueil", slug="accueil", headline="Échangez votre logement")
+    root.add_child(instance=page)
+    page.save_revision().publish()
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "localhost", "port": 80, "root_page": page, "site_name": "EH"},
+    )
+    return page
+
+
+def png_bytes(color="red", size=(120, 80)) -> bytes:
+    from PIL import Image as PILImage
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", size, color).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def make_image(title, collection, color="red"):
+    Image = get_image_model()
+    image = Image(title=title, collection=collection)
+    image.file = ImageFile(io.BytesIO(png_bytes(color)), name=f"{title.lower()}.png")
+    image.save()
+    return image
+
+
+@pytest.fixture
+def kit(home):
+    """A protected kit with one section, documents and a private image."""
+    collection = kit_demo.get_kit_collection()
+    index = get_or_create_child(
+        home, KitIndexPage, "espace-adherents", title="Espace adhérents", intro="<p>Kit</p>"
+    )
+    restriction = kit_demo.protect(index, KIT_PASSWORD)
+    guide = kit_demo.get_or_create_document(
+        collection,
+        f"Guide {SECRET_WORD}",
+        f"Le guide {SECRET_WORD} des adhérents.",
+        version_label="2026",
+    )
+    book = kit_demo.load_procedure_book(collection)
+    section = get_or_create_child(
+        index,
+        KitSectionPage,
+        "fonctionnement-pratique",
+        title="Fonctionnement pratique",
+        intro=f"Rubrique {SECRET_WORD} réservée.",
+        items=[kit_demo.doc_item(guide), kit_demo.doc_item(book)],
+    )
+    directory = get_or_create_child(
+        section,
+        LandlordDirectoryPage,
+        "fonctionnement-des-organismes",
+        title="Fonctionnement de chaque organisme",
+    )
+    news = kit_demo.load_member_news(section)
+    public_collection = Collection.get_first_root_node()
+    public_doc = KitDocument(title="Plaquette publique", collection=public_collection)
+    public_doc.file.save("plaquette-publique.pdf", ContentFile(b"%PDF-1.4 public"), save=False)
+    public_doc._set_document_file_metadata()
+    public_doc.save()
+    private_image = make_image("Affiche", collection, "blue")
+    public_image = make_image("Logo", public_collection, "green")
+    return SimpleNamespace(
+        index=index,
+        restriction=restriction,
+        collection=collection,
+        section=section,
+        directory=directory,
+        news=news,
+        guide=guide,
+        book=book,
+        old_version=book.older_versions().first(),
+        public_doc=public_doc,
+        private_image=private_image,
+        public_image=public_image,
+    )
+
+
+@pytest.fixture
+def users(db):
+    User = get_user_model()
+    members = Group.objects.get(name="Membres")
+    member = User.objects.create_user("membre", "m@example.org", "x")
+    member.groups.add(members)
+    tenant = User.objects.create_user("locataire", "l@example.org", "x")
+    editor = User.objects.create_user("editeur", "e@example.org", "x")
+    editor.groups.add(Group.objects.get(name="Editors"))
+    return SimpleNamespace(member=member, tenant=tenant, editor=editor)
+
+
+def password_url(kit) -> str:
+    return f"/_util/authenticate_with_password/{kit.restriction.pk}/{kit.index.pk}/"
+
+
+def enter_password(client, kit, password, return_url="/espace-adherents/"):
+    return client.post(password_url(kit), {"password": password, "return_url": return_url})
+
+
+VISITORS = ["anonymous", "wrong_password", "right_password", "member", "tenant", "editor"]
+HAS_ACCESS = {"right_password", "member", "editor"}
+
+
+@pytest.fixture
+def visitor_client(kit, users):
+    """``visitor_client(kind)``: a client in the given situation."""
+
+    def make(kind: str) -> Client:
+        client = Client()
+        if kind == "wrong_password":
+            response = enter_password(client, kit, "pas-le-bon")
+            assert response.status_code == 200
+        elif kind == "right_password":
+            response = enter_password(client, kit, KIT_PASSWORD)
+            assert response.status_code == 302
+        elif kind in ("member", "tenant", "editor"):
+            client.force_login(getattr(users, kind))
+        return client
+
+    return make
+
+
+# --- Browser ---------------------------------------------------------------------
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium introuvable ({CHROMIUM}) : apt-get install chromium")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="fr-FR", accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def assert_no_axe_violations(page, label: str = "") -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    violations = results.response.get("violations", [])
+    if violations:
+        lines = [f"axe-core: {len(violations)} violation(s) on {label or page.url}"]
+        for violation in violations:
+            lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+            for node in violation["nodes"][:5]:
+                lines.append(f"    {node['target']}: {node['html'][:160]}")
+        print("\n".join(lines))
+        pytest.fail("\n".join(lines))
