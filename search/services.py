@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import islice
 
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -147,9 +147,14 @@ class CombinedResults:
         return items
 
 
+# Each backend query runs in its own savepoint: a query the backend cannot
+# parse rolls back alone and leaves the request's transaction usable.
+
+
 def _safe_count(results) -> int:
     try:
-        return results.count()
+        with transaction.atomic():
+            return results.count()
     except (DatabaseError, ValueError) as error:
         logger.info("search count failed: %s", error)
         return 0
@@ -157,7 +162,8 @@ def _safe_count(results) -> int:
 
 def _safe_slice(results, start: int, stop: int) -> list:
     try:
-        return list(islice(results[start:stop], stop - start))
+        with transaction.atomic():
+            return list(islice(results[start:stop], stop - start))
     except (DatabaseError, ValueError) as error:
         logger.info("search failed: %s", error)
         return []
@@ -183,9 +189,9 @@ def _page_hit(page: Page, request) -> SearchHit:
     specific = page.specific
     kind = str(type(specific)._meta.verbose_name)
     extract = specific.search_description or getattr(specific, "intro", "") or ""
-    news_date = None
-    if type(specific).__name__ == "NewsPage":
-        news_date = getattr(specific, "date", None)
+    from news.models import NewsPage
+
+    news_date = specific.date if isinstance(specific, NewsPage) else None
     return SearchHit(
         title=specific.title,
         url=specific.get_url(request) or "",

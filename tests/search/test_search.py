@@ -228,3 +228,48 @@ def test_french_stemming_on_postgresql(client, make_page):
     make_page("Bourse", "Un échange entre deux locataires.")
     html = search(client, "échanges").content.decode()
     assert "Bourse" in html
+
+
+def test_news_note_shows_its_type_and_date(client, home):
+    import datetime as dt
+
+    from news.models import NewsIndexPage, NewsPage
+
+    index = NewsIndexPage(title="Actualités", slug="actualites")
+    home.add_child(instance=index)
+    index.save_revision().publish()
+    note = NewsPage(
+        title="Note de mars", slug="note-mars", date=dt.date(2021, 3, 5), intro="Le chapeau."
+    )
+    index.add_child(instance=note)
+    note.save_revision().publish()
+    html = search(client, "mars").content.decode()
+    assert "Note de mars" in html
+    assert "Note d’actualités" in html
+    assert '<time datetime="2021-03-05">5 mars 2021</time>' in html
+    assert "Le chapeau." in html
+
+
+class _BrokenResults:
+    """Search results whose backend query fails, as a parse error would."""
+
+    def search(self, *args, **kwargs):
+        return self
+
+    def count(self):
+        from django.db import DatabaseError
+
+        raise DatabaseError("syntax error in tsquery")
+
+    def __getitem__(self, key):
+        return self.count()
+
+
+def test_backend_error_shows_no_result(client, make_page, monkeypatch):
+    make_page("Page sûre", "pomme")
+    monkeypatch.setattr(services, "visible_documents_for", lambda request: _BrokenResults())
+    response = search(client, "pomme")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Page sûre" in html
+    assert "1 résultat pour « pomme »" in html
