@@ -273,3 +273,15 @@ def test_backend_error_shows_no_result(client, make_page, monkeypatch):
     html = response.content.decode()
     assert "Page sûre" in html
     assert "1 résultat pour « pomme »" in html
+
+
+@pytest.mark.parametrize("query", ['"', "a & | b", "():*", "foo:*", "' OR 1=1 --", "NEAR(", "\\"])
+def test_raw_odd_query_reaching_the_backend_answers_normally(client, make_page, monkeypatch, query):
+    # Even without the word filter, the backend's own parse errors give a page.
+    make_page("Échange", "échange de logement")
+    monkeypatch.setattr(services, "search_terms", lambda text: text)
+    response = search(client, query)
+    assert response.status_code == 200
+    assert 'lang="fr"' in response.content.decode()
+    # The request's transaction is still usable after a backend error.
+    assert "Échange" in search(client, "échange").content.decode()
