@@ -10,7 +10,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_news_page_only_under_news_index():
-    assert NewsPage.allowed_parent_page_models() == [NewsIndexPage]
+    # Members-only notes may also live in the member area (kit_adherents), never elsewhere.
+    parents = NewsPage.allowed_parent_page_models()
+    assert NewsIndexPage in parents
+    assert {p._meta.app_label for p in parents} <= {"news", "kit_adherents"}
+    assert not {HomePage, StandardPage, WebinarIndexPage} & set(parents)
     assert NewsPage.allowed_subpage_models() == []
 
 
