@@ -204,7 +204,7 @@ class NewsPage(MembersOnlyMixin, BasePage):
         index.FilterField("date"),
         index.RelatedFields("theme", [index.SearchField("name")]),
     ]
-    parent_page_types = ["news.NewsIndexPage"]
+    parent_page_types = ["news.NewsIndexPage", "kit_adherents.KitSectionPage"]
     subpage_types: list = []
 
     class Meta:

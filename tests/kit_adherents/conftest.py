@@ -115,13 +115,19 @@ def kit(home):
 
 @pytest.fixture
 def users(db):
+    from django.contrib.auth.models import Permission
+
     User = get_user_model()
-    members = Group.objects.get(name="Membres")
+    members, _ = Group.objects.get_or_create(name="Membres")
     member = User.objects.create_user("membre", "m@example.org", "x")
     member.groups.add(members)
     tenant = User.objects.create_user("locataire", "l@example.org", "x")
     editor = User.objects.create_user("editeur", "e@example.org", "x")
-    editor.groups.add(Group.objects.get(name="Editors"))
+    editors, _ = Group.objects.get_or_create(name="Editors")
+    editors.permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    )
+    editor.groups.add(editors)
     return SimpleNamespace(member=member, tenant=tenant, editor=editor)
 
 
