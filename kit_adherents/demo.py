@@ -561,7 +561,7 @@ def load_member_news(section):
         "note-adherents-juin-2021",
         title="Note d’actualités aux adhérents – juin 2021",
         date=dt.date(2021, 6, 15),
-        reference="FAB18 – 018a",
+        reference="FAB18 – 018b",
         intro=(
             "Nouveau document sur le fonctionnement de chaque organisme, book de procédures "
             "mis à jour (juin 2021) et logigramme des dossiers d’échange."
