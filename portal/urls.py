@@ -18,6 +18,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("recherche/", search_views.search, name="search"),
     path("bourse/", include("bourse.urls")),
+    path("contact/", include("bourse.contact.urls")),
     path("_bench/hello/", views.hello_world, name="hello_world"),
 ]
 

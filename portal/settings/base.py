@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "news",
     "kit_adherents",
     "bourse",
+    "bourse.contact",
     "search",
     "portal",
     # Wagtail
@@ -161,6 +162,17 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 PATRIMOINE_MAX_UPLOAD_BYTES = env_int("PATRIMOINE_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 PATRIMOINE_MAX_UNCOMPRESSED_BYTES = env_int("PATRIMOINE_MAX_UNCOMPRESSED_BYTES", 400 * 1024 * 1024)
 PATRIMOINE_INBOX_ROOT = env_str("PATRIMOINE_INBOX_ROOT", str(BASE_DIR / "var" / "patrimoine-inbox"))
+
+# Contact form (bourse/contact/): the support team's inbox and sender (never
+# shown to tenants), the software editor for escalations, submissions per IP.
+CONTACT_SUPPORT_INBOX_EMAIL = env_str(
+    "CONTACT_SUPPORT_INBOX_EMAIL", "support@echangerhabiter.example"
+)
+CONTACT_SUPPORT_FROM_EMAIL = env_str(
+    "CONTACT_SUPPORT_FROM_EMAIL", "Echanger Habiter <support@echangerhabiter.example>"
+)
+CONTACT_EDITOR_EMAIL = env_str("CONTACT_EDITOR_EMAIL", "support-editeur@editeur.example")
+CONTACT_RATE_LIMIT = env_str("CONTACT_RATE_LIMIT", "5/h")
 
 # Authentication
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,0 +1,132 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+
+from bourse.models import Commune, Dwelling, Landlord, StaffProfile, StaffRole
+
+SUPPORT_INBOX = "support-equipe@amo.example"
+SUPPORT_FROM = "Echanger Habiter <support-equipe@amo.example>"
+EDITOR = "tickets@editeur.example"
+NO_REPLY = "Echanger Habiter <nepasrepondre@echangerhabiter.example>"
+TENANT_EMAIL = "locataire@exemple.fr"
+
+
+@pytest.fixture(autouse=True)
+def contact_settings(settings):
+    settings.CONTACT_SUPPORT_INBOX_EMAIL = SUPPORT_INBOX
+    settings.CONTACT_SUPPORT_FROM_EMAIL = SUPPORT_FROM
+    settings.CONTACT_EDITOR_EMAIL = EDITOR
+    settings.CONTACT_RATE_LIMIT = "100/h"
+    settings.DEFAULT_FROM_EMAIL = NO_REPLY
+    cache.clear()
+    return settings
+
+
+def has_contact_email_field() -> bool:
+    return any(f.name == "contact_email" for f in Landlord._meta.get_fields())
+
+
+def make_landlord(name, siret, contact_email=""):
+    landlord = Landlord.objects.create(name=name, siret=siret)
+    if contact_email and has_contact_email_field():
+        landlord.contact_email = contact_email
+        landlord.save()
+    return landlord
+
+
+def make_user(username, email="", **kwargs):
+    return get_user_model().objects.create_user(username, email=email, password="x", **kwargs)
+
+
+def make_staff(username, landlord, role=StaffRole.AGENT, email=""):
+    user = make_user(username, email=email or f"{username}@bailleur.example")
+    StaffProfile.objects.create(user=user, role=role, landlord=landlord)
+    return user
+
+
+@pytest.fixture
+def landlord(db):
+    return make_landlord(
+        "Seine-Saint-Denis Habitat", "73282932000074", contact_email="demandes@ssdh.example"
+    )
+
+
+@pytest.fixture
+def other_landlord(db):
+    return make_landlord("Paris Habitat", "34434421000051", contact_email="demandes@ph.example")
+
+
+@pytest.fixture
+def landlord_admin(landlord):
+    return make_staff("admin-ssdh", landlord, StaffRole.LANDLORD_ADMIN, "admin@ssdh.example")
+
+
+@pytest.fixture
+def agent(landlord):
+    return make_staff("agent-ssdh", landlord, StaffRole.AGENT)
+
+
+@pytest.fixture
+def other_agent(other_landlord):
+    return make_staff("agent-ph", other_landlord, StaffRole.AGENT)
+
+
+@pytest.fixture
+def support_user(db):
+    return make_user("support", email="", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def commune(db):
+    commune = Commune.objects.filter(pk="93048").first()
+    if commune is None:
+        commune = Commune.objects.create(
+            insee_code="93048", name="Montreuil", kind="commune", department="93"
+        )
+    return commune
+
+
+def make_dwelling(landlord, commune, reference="LOC-42", housing="LOG-42", **changes):
+    values = {
+        "landlord": landlord,
+        "housing_reference": housing,
+        "address": "12 rue de la Paix",
+        "commune": commune,
+        "typology": "T3",
+        "surface": 64,
+        "floor": 2,
+        "lift": True,
+        "rent": 512,
+        "charges": 98,
+        "reservataire_kind": "commune",
+        "reservataire_code": "93048",
+        "tenant_reference": reference,
+        "tenant_name": "Dupont",
+        "eligible_flag": True,
+        "contact1_email": "gestion@ssdh.example",
+        "contact2_email": "cal@ssdh.example",
+    }
+    values.update(changes)
+    return Dwelling.objects.create(**values)
+
+
+@pytest.fixture
+def dwelling(landlord, commune):
+    return make_dwelling(landlord, commune)
+
+
+def form_data(**changes):
+    data = {
+        "sender_kind": "locataire_inscrit",
+        "name": "Awa Diallo",
+        "email": TENANT_EMAIL,
+        "landlord": "",
+        "landlord_other": "",
+        "tenant_reference": "LOC-42",
+        "topic": "eligibilite",
+        "body": "Bonjour, je ne comprends pas pourquoi je suis inéligible.",
+        "consent": "on",
+        "website": "",
+    }
+    data.update(changes)
+    return data

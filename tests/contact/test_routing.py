@@ -1,0 +1,128 @@
+"""``services.route``: one test per branch."""
+
+import pytest
+
+from bourse.contact.models import Destination
+from bourse.contact.services import route
+from bourse.models import StaffRole
+
+from .conftest import has_contact_email_field, make_dwelling, make_landlord, make_staff
+
+pytestmark = pytest.mark.django_db
+
+
+def test_technical_question_of_a_registered_tenant_goes_to_support(landlord, dwelling):
+    r = route(
+        sender_kind="locataire_inscrit", topic="bug", landlord=landlord, tenant_reference="LOC-42"
+    )
+    assert r.destination == Destination.SUPPORT
+    assert not r.to_investigate and r.recipients == ()
+
+
+def test_technical_question_from_someone_else_goes_to_support(landlord):
+    r = route(sender_kind="autre", topic="site", landlord=None)
+    assert r.destination == Destination.SUPPORT and not r.to_investigate
+
+
+def test_landlord_staff_go_to_support_whatever_the_topic(landlord, dwelling):
+    r = route(sender_kind="bailleur", topic="dossier_echange", landlord=landlord)
+    assert r.destination == Destination.SUPPORT and not r.to_investigate
+
+
+def test_tenant_file_with_a_matching_reference_goes_to_the_patrimoine_contact(landlord, dwelling):
+    r = route(
+        sender_kind="locataire_inscrit",
+        topic="eligibilite",
+        landlord=landlord,
+        tenant_reference=" loc-42 ",  # case and spaces do not matter
+    )
+    assert r.destination == Destination.LANDLORD
+    assert r.dwelling == dwelling
+    assert r.recipients == ("gestion@ssdh.example",)
+
+
+def test_exchange_file_question_goes_to_both_patrimoine_contacts(landlord, dwelling):
+    r = route(
+        sender_kind="locataire_inscrit",
+        topic="dossier_echange",
+        landlord=landlord,
+        tenant_reference="LOC-42",
+    )
+    assert r.recipients == ("gestion@ssdh.example", "cal@ssdh.example")
+
+
+def test_the_current_patrimoine_row_wins_over_an_old_one(landlord, commune):
+    make_dwelling(landlord, commune, housing="OLD", in_snapshot=False, contact1_email="old@x.fr")
+    make_dwelling(landlord, commune, housing="NEW", contact1_email="new@x.fr")
+    r = route(
+        sender_kind="locataire_inscrit",
+        topic="situation",
+        landlord=landlord,
+        tenant_reference="LOC-42",
+    )
+    assert r.recipients == ("new@x.fr",)
+
+
+def test_another_landlords_row_is_not_used(landlord, other_landlord, commune, landlord_admin):
+    make_dwelling(other_landlord, commune, contact1_email="autre@ph.example")
+    r = route(
+        sender_kind="locataire_inscrit",
+        topic="situation",
+        landlord=landlord,
+        tenant_reference="LOC-42",
+    )
+    assert r.destination == Destination.LANDLORD
+    assert "autre@ph.example" not in r.recipients
+    assert r.dwelling is None
+
+
+def test_tenant_file_without_matching_reference_goes_to_the_landlords_address(
+    landlord, landlord_admin, dwelling
+):
+    r = route(
+        sender_kind="locataire_inscrit",
+        topic="situation",
+        landlord=landlord,
+        tenant_reference="INCONNU-1",
+    )
+    assert r.destination == Destination.LANDLORD and r.dwelling is None
+    expected = "demandes@ssdh.example" if has_contact_email_field() else "admin@ssdh.example"
+    assert r.recipients == (expected,)
+
+
+def test_without_a_configured_address_the_landlords_administrators_get_it(commune):
+    landlord = make_landlord("Bailleur sans adresse", "73282932000074")
+    make_staff("adm-b", landlord, StaffRole.LANDLORD_ADMIN, "b.admin@bailleur.example")
+    make_staff("agent-b", landlord, StaffRole.AGENT, "b.agent@bailleur.example")
+    r = route(sender_kind="locataire_inscrit", topic="situation", landlord=landlord)
+    assert r.destination == Destination.LANDLORD
+    assert r.recipients == ("b.admin@bailleur.example",)
+
+
+def test_a_landlord_without_any_address_is_to_investigate(commune):
+    landlord = make_landlord("Bailleur injoignable", "73282932000074")
+    r = route(sender_kind="locataire_inscrit", topic="situation", landlord=landlord)
+    assert r.destination == Destination.SUPPORT and r.to_investigate
+    assert r.landlord == landlord
+
+
+def test_a_tenant_not_yet_registered_goes_to_the_landlord_even_for_sign_in(landlord, dwelling):
+    r = route(
+        sender_kind="locataire_non_inscrit",
+        topic="connexion",
+        landlord=landlord,
+        tenant_reference="LOC-42",
+    )
+    assert r.destination == Destination.LANDLORD
+    assert r.recipients == ("gestion@ssdh.example",)
+
+
+@pytest.mark.parametrize("kind", ["locataire_inscrit", "locataire_non_inscrit"])
+def test_unknown_landlord_is_flagged_to_investigate(kind):
+    r = route(sender_kind=kind, topic="eligibilite", landlord=None, tenant_reference="LOC-42")
+    assert r.destination == Destination.SUPPORT and r.to_investigate
+
+
+def test_tenant_file_question_from_a_non_tenant_is_to_investigate(landlord):
+    r = route(sender_kind="autre", topic="dossier_echange", landlord=None)
+    assert r.destination == Destination.SUPPORT and r.to_investigate
