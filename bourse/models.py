@@ -34,6 +34,29 @@ class Landlord(index.Indexed, models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    tenant_reference_help_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("aide : référence du locataire"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Où la référence du locataire figure sur un avis d’échéance."),
+    )
+    housing_reference_help_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("aide : référence du logement"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Où la référence du logement figure sur un avis d’échéance."),
+    )
+    contact_email = models.EmailField(
+        _("courriel de contact"),
+        blank=True,
+        help_text=_("Adresse à laquelle sont transmises les demandes des locataires."),
+    )
     joined_on = models.DateField(_("date d’adhésion"), default=timezone.localdate)
     active = models.BooleanField(_("actif"), default=True)
     handling_text = RichTextField(
@@ -55,6 +78,9 @@ class Landlord(index.Indexed, models.Model):
         FieldPanel("siret"),
         FieldPanel("website"),
         FieldPanel("logo"),
+        FieldPanel("tenant_reference_help_image"),
+        FieldPanel("housing_reference_help_image"),
+        FieldPanel("contact_email"),
         FieldPanel("joined_on"),
         FieldPanel("active"),
         FieldPanel("handling_text"),
@@ -267,13 +293,23 @@ class DwellingQuerySet(models.QuerySet):
 class Dwelling(models.Model):
     """One row of a landlord's patrimoine file: a dwelling and its tenant."""
 
+    # Indexes are kept to those the queries use (each one slows the import):
+    # the unique (landlord, housing_reference) serves landlord lookups.
     landlord = models.ForeignKey(
-        Landlord, verbose_name=_("bailleur"), on_delete=models.CASCADE, related_name="dwellings"
+        Landlord,
+        verbose_name=_("bailleur"),
+        on_delete=models.CASCADE,
+        related_name="dwellings",
+        db_index=False,
     )
     housing_reference = models.CharField(_("référence du logement"), max_length=50)
     address = models.CharField(_("adresse"), max_length=300)
     commune = models.ForeignKey(
-        Commune, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="dwellings"
+        Commune,
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        related_name="dwellings",
+        db_index=False,  # plain index below (no "varchar_pattern_ops" twin)
     )
     typology = models.CharField(_("typologie"), max_length=3, choices=Typology.choices)
     surface = models.DecimalField(_("surface (m²)"), max_digits=6, decimal_places=2)
@@ -285,9 +321,7 @@ class Dwelling(models.Model):
         _("contingent"), max_length=20, choices=ReservataireKind.choices
     )
     reservataire_code = models.CharField(_("code du réservataire"), max_length=9, blank=True)
-    tenant_reference = models.CharField(
-        _("référence du locataire"), max_length=50, blank=True, db_index=True
-    )
+    tenant_reference = models.CharField(_("référence du locataire"), max_length=50, blank=True)
     tenant_name = models.CharField(_("nom du locataire"), max_length=150, blank=True)
     eligible_flag = models.BooleanField(_("éligible (fichier patrimoine)"))
     contact1_email = models.EmailField(_("contact 1 (avant la CAL)"))
@@ -320,6 +354,7 @@ class Dwelling(models.Model):
         ]
         indexes = [
             models.Index(fields=["landlord", "tenant_reference"], name="dwelling_tenant_idx"),
+            models.Index(fields=["commune"], name="dwelling_commune_idx"),
             models.Index(
                 fields=["reservataire_kind", "reservataire_code"], name="dwelling_contingent_idx"
             ),
@@ -401,10 +436,18 @@ class PatrimoineImport(models.Model):
 class DwellingStaging(models.Model):
     """Validated rows of an import in progress (set-based upsert, flat memory)."""
 
+    # No database constraint nor index of its own (the composite index below
+    # serves the lookups): staging is written at COPY speed and emptied by the
+    # importer itself; an UNLOGGED table on PostgreSQL (migration 0006).
     patrimoine_import = models.ForeignKey(
-        PatrimoineImport, on_delete=models.CASCADE, related_name="+"
+        PatrimoineImport,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     valid = models.BooleanField(default=True)
+    line = models.PositiveIntegerField(default=0)
     housing_reference = models.CharField(max_length=50)
     address = models.CharField(max_length=300, blank=True)
     commune_id = models.CharField(max_length=5, blank=True)

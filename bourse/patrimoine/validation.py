@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .columns import NO_VALUES, RESERVATAIRE_TYPES, TYPOLOGIES, YES_VALUES
 from .reader import Row
@@ -58,47 +59,68 @@ class RowError:
     reason: str
 
 
+LOYER_LABEL = _lazy("Le loyer")
+CHARGES_LABEL = _lazy("Les charges")
+CENT = Decimal("0.01")
+TYPOLOGY_SET = frozenset(TYPOLOGIES)
+RESERVATAIRE_SET = frozenset(RESERVATAIRE_TYPES)
+EMAIL_CACHE_LIMIT = 10_000
+
+
 class RowValidator:
-    def __init__(self, insee_codes: set[str], epci_sirens: set[str]):
+    """Validate rows one at a time.
+
+    With ``track_duplicates`` (the default) the validator remembers the
+    references already seen and reports duplicates itself; the importer turns
+    it off and finds duplicates in SQL instead, so that its memory does not
+    grow with the file.
+    """
+
+    def __init__(self, insee_codes: set[str], epci_sirens: set[str], track_duplicates=True):
         self.insee_codes = insee_codes
         self.epci_sirens = epci_sirens
+        self.track_duplicates = track_duplicates
         self.seen_housing: dict[str, int] = {}
         self.seen_tenants: dict[str, int] = {}
         self._emails: dict[str, bool] = {}
 
     def validate(self, row: Row) -> tuple[DwellingRecord | None, list[RowError]]:
-        values = row.values
+        # Hot path (100 000 rows per file): plain locals, messages built on error only.
+        line = row.line
+        values = {
+            column: (value if value.__class__ is str else str(value or "")).strip()
+            for column, value in row.values.items()
+        }
+        get = values.get
         errors: list[RowError] = []
 
-        def text(column: str) -> str:
-            return str(values.get(column, "") or "").strip()
-
         def fail(column: str, reason: str) -> None:
-            errors.append(RowError(row.line, column, text(column)[:200], reason))
+            errors.append(RowError(line, column, get(column, "")[:200], reason))
 
         for column, limit in TEXT_LIMITS.items():
-            if len(text(column)) > limit:
+            if len(get(column, "")) > limit:
                 fail(
                     column, _("Texte trop long (%(limit)s caractères au plus).") % {"limit": limit}
                 )
 
-        housing = text("reference_logement")
+        housing = get("reference_logement", "")
         if not housing:
             fail("reference_logement", _("La référence du logement est obligatoire."))
-        elif housing in self.seen_housing:
-            fail(
-                "reference_logement",
-                _("Référence de logement en double (déjà présente ligne %(line)s).")
-                % {"line": self.seen_housing[housing]},
-            )
-        else:
-            self.seen_housing[housing] = row.line
+        elif self.track_duplicates:
+            if housing in self.seen_housing:
+                fail(
+                    "reference_logement",
+                    _("Référence de logement en double (déjà présente ligne %(line)s).")
+                    % {"line": self.seen_housing[housing]},
+                )
+            else:
+                self.seen_housing[housing] = line
 
-        address = text("adresse")
+        address = get("adresse", "")
         if not address:
             fail("adresse", _("L’adresse est obligatoire."))
 
-        insee = text("code_insee").upper()
+        insee = get("code_insee", "").upper()
         if not insee:
             fail("code_insee", _("Le code INSEE est obligatoire."))
         elif insee not in self.insee_codes:
@@ -107,40 +129,36 @@ class RowValidator:
                 _("Code INSEE inconnu : ce n’est pas une commune d’Île-de-France."),
             )
 
-        typology = text("typologie").upper().replace(" ", "")
-        if typology.startswith("T") and typology[1:].isdigit() and int(typology[1:]) >= 6:
-            typology = "T6+"
-        if typology not in TYPOLOGIES:
-            fail("typologie", _("Typologie inconnue : valeurs admises T1 à T5 et T6+."))
+        typology = get("typologie", "")
+        if typology not in TYPOLOGY_SET:
+            typology = typology.upper().replace(" ", "")
+            if typology.startswith("T") and typology[1:].isdigit() and int(typology[1:]) >= 6:
+                typology = "T6+"
+            if typology not in TYPOLOGY_SET:
+                fail("typologie", _("Typologie inconnue : valeurs admises T1 à T5 et T6+."))
 
-        surface = self._decimal(text("surface"))
+        surface = self._decimal(get("surface", ""))
         if surface is None:
             fail("surface", _("La surface doit être un nombre (par exemple 64,5)."))
         elif surface <= 0 or surface > MAX_SURFACE:
             fail("surface", _("La surface doit être comprise entre 0 et 500 m²."))
 
-        floor = self._floor(text("etage"))
+        floor = self._floor(get("etage", ""))
         if floor is None:
             fail("etage", _("L’étage doit être un nombre entier de -2 à 60 (RDC pour 0)."))
 
-        lift = self._yes_no(text("ascenseur"))
+        lift = self._yes_no(get("ascenseur", ""))
         if lift is None:
             fail("ascenseur", _("Valeur attendue : oui ou non."))
 
-        amounts = {}
-        for column, label in (("loyer", _("Le loyer")), ("charges", _("Les charges"))):
-            amount = self._decimal(text(column))
-            if amount is None:
-                fail(column, _("%(label)s doit être un montant en euros.") % {"label": label})
-            elif amount < 0:
-                fail(column, _("%(label)s ne peut pas être négatif.") % {"label": label})
-            elif amount > MAX_AMOUNT:
-                fail(column, _("%(label)s est anormalement élevé.") % {"label": label})
-            amounts[column] = amount
+        rent = self._amount(get("loyer", ""), "loyer", LOYER_LABEL, fail)
+        charges = self._amount(get("charges", ""), "charges", CHARGES_LABEL, fail)
 
-        reservataire = text("reservataire_type").lower().replace(" ", "_")
-        code = text("reservataire_code")
-        if reservataire not in RESERVATAIRE_TYPES:
+        reservataire = get("reservataire_type", "")
+        if reservataire not in RESERVATAIRE_SET:
+            reservataire = reservataire.lower().replace(" ", "_")
+        code = get("reservataire_code", "")
+        if reservataire not in RESERVATAIRE_SET:
             fail(
                 "reservataire_type",
                 _("Type de réservataire inconnu : valeurs admises %(values)s.")
@@ -151,8 +169,8 @@ class RowValidator:
         elif reservataire == "epci" and code not in self.epci_sirens:
             fail("reservataire_code", _("Pour une intercommunalité, indiquez son SIREN."))
 
-        tenant = text("reference_locataire")
-        if tenant:
+        tenant = get("reference_locataire", "")
+        if tenant and self.track_duplicates:
             if tenant in self.seen_tenants:
                 fail(
                     "reference_locataire",
@@ -160,73 +178,97 @@ class RowValidator:
                     % {"line": self.seen_tenants[tenant]},
                 )
             else:
-                self.seen_tenants[tenant] = row.line
+                self.seen_tenants[tenant] = line
 
-        eligible = self._yes_no(text("eligible"))
+        eligible = self._yes_no(get("eligible", ""))
         if eligible is None:
             fail("eligible", _("Valeur attendue : oui ou non."))
 
-        emails = {}
-        for column, label in (("email_contact_1", "1"), ("email_contact_2", "2")):
-            email = text(column).lower()
+        email1 = get("email_contact_1", "").lower()
+        email2 = get("email_contact_2", "").lower()
+        for column, label, email in (
+            ("email_contact_1", "1", email1),
+            ("email_contact_2", "2", email2),
+        ):
             if not email:
                 fail(column, _("L’e-mail du contact %(n)s est obligatoire.") % {"n": label})
             elif not self._email_ok(email):
                 fail(column, _("Adresse e-mail invalide."))
-            emails[column] = email
 
         if errors:
             return None, errors
         return (
             DwellingRecord(
-                line=row.line,
-                housing_reference=housing,
-                address=address,
-                insee_code=insee,
-                typology=typology,
-                surface=surface,
-                floor=floor,
-                lift=lift,
-                rent=amounts["loyer"],
-                charges=amounts["charges"],
-                reservataire_type=reservataire,
-                reservataire_code=code if reservataire in ("commune", "epci") else "",
-                tenant_reference=tenant,
-                tenant_name=text("nom_locataire"),
-                eligible=bool(eligible) and bool(tenant),
-                contact1_email=emails["email_contact_1"],
-                contact2_email=emails["email_contact_2"],
+                line,
+                housing,
+                address,
+                insee,
+                typology,
+                surface,
+                floor,
+                lift,
+                rent,
+                charges,
+                reservataire,
+                code if reservataire in ("commune", "epci") else "",
+                tenant,
+                get("nom_locataire", ""),
+                bool(eligible) and bool(tenant),
+                email1,
+                email2,
             ),
             [],
         )
 
+    @classmethod
+    def _amount(cls, raw: str, column: str, label, fail) -> Decimal | None:
+        amount = cls._decimal(raw)
+        if amount is None:
+            fail(column, _("%(label)s doit être un montant en euros.") % {"label": label})
+        elif amount < 0:
+            fail(column, _("%(label)s ne peut pas être négatif.") % {"label": label})
+        elif amount > MAX_AMOUNT:
+            fail(column, _("%(label)s est anormalement élevé.") % {"label": label})
+        return amount
+
     @staticmethod
     def _decimal(value: str) -> Decimal | None:
-        value = _SPACES.sub("", value).replace("€", "").replace(",", ".")
         if not value:
             return None
         try:
-            number = Decimal(value)
+            number = Decimal(value.replace(",", "."))
         except InvalidOperation:
-            return None
+            value = _SPACES.sub("", value).replace("€", "").replace(",", ".")
+            if not value:
+                return None
+            try:
+                number = Decimal(value)
+            except InvalidOperation:
+                return None
         if not number.is_finite():
             return None
-        return number.quantize(Decimal("0.01"))
+        try:
+            return number.quantize(CENT)
+        except InvalidOperation:  # far too many digits (e.g. 1E+40)
+            return None
 
     @staticmethod
     def _floor(value: str) -> int | None:
-        value = value.strip().lower()
+        if value.isascii() and value.isdigit():
+            floor = int(value)
+            return floor if floor <= FLOOR_RANGE[1] else None
+        value = value.lower()
         if value in ("rdc", "rez-de-chaussée", "rez-de-chaussee"):
             return 0
         try:
             floor = int(Decimal(value.replace(",", ".")))
-        except (InvalidOperation, ValueError):
+        except (InvalidOperation, ValueError, OverflowError):
             return None
         return floor if FLOOR_RANGE[0] <= floor <= FLOOR_RANGE[1] else None
 
     @staticmethod
     def _yes_no(value: str) -> bool | None:
-        value = value.strip().lower()
+        value = value.lower()
         if value in YES_VALUES:
             return True
         if value in NO_VALUES and value != "":
@@ -241,6 +283,8 @@ class RowValidator:
                 known = True
             except ValidationError:
                 known = False
+            if len(self._emails) >= EMAIL_CACHE_LIMIT:
+                self._emails.clear()  # bounded memory whatever the file
             self._emails[email] = known
         return known
 
