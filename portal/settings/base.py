@@ -259,6 +259,9 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "kit_adherents.forms.KitDocumentForm"
 KIT_PASSWORD_RATE = "10/10m"  # noqa: S105 — wrong passwords per IP address, not a secret
 KIT_UPDATED_BADGE_DAYS = 90  # "mis à jour" badge
 KIT_MEMBER_GROUP = "Membres"
+# Behind a reverse proxy, the request header holding the client's address for
+# the password limit (e.g. "HTTP_X_REAL_IP", set by the proxy); empty: REMOTE_ADDR.
+RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY", "") or None
 
 LOGGING = {
     "version": 1,
