@@ -14,6 +14,7 @@ from functools import wraps
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import render
 from django.urls import reverse
@@ -255,7 +256,10 @@ def staff_required(view=None, *, test=None):
                 return redirect_to_login(request.get_full_path(), reverse("bourse:staff_login"))
             if not can_access_staff_area(user) or (test is not None and not test(user)):
                 return forbidden(request)
-            return func(request, *args, **kwargs)
+            try:
+                return func(request, *args, **kwargs)
+            except PermissionDenied:
+                return forbidden(request)
 
         return never_cache(wrapped)
 

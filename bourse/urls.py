@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import staff_views, views
 
 app_name = "bourse"
 
@@ -10,10 +10,57 @@ urlpatterns = [
     path("connexion/", views.coming_soon, {"title": _("Connexion locataire")}, name="login"),
     path("contact/", views.coming_soon, {"title": _("Nous contacter")}, name="contact"),
     path("statistiques/", views.coming_soon, {"title": _("Statistiques")}, name="statistics"),
+    # The published format of the patrimoine file (public).
+    path("fichier-patrimoine/format/", staff_views.patrimoine_format, name="patrimoine_format"),
+    path("fichier-patrimoine/modele.csv", staff_views.template_csv, name="template_csv"),
+    path("fichier-patrimoine/modele.xlsx", staff_views.template_xlsx, name="template_xlsx"),
+    # Staff area ("espace bailleur").
+    path("espace-bailleur/", staff_views.dashboard, name="staff_dashboard"),
+    path("espace-bailleur/connexion/", staff_views.staff_login, name="staff_login"),
+    path("espace-bailleur/deconnexion/", staff_views.staff_logout, name="staff_logout"),
+    path("espace-bailleur/imports/", staff_views.imports, name="imports"),
+    path("espace-bailleur/imports/nouveau/", staff_views.upload, name="upload"),
+    path("espace-bailleur/imports/<int:pk>/", staff_views.import_detail, name="import_detail"),
+    path("espace-bailleur/imports/<int:pk>/etat/", staff_views.import_state, name="import_state"),
     path(
-        "espace-bailleur/imports/<int:pk>/",
-        views.coming_soon,
-        {"title": _("Import du fichier patrimoine")},
-        name="import_detail",
+        "espace-bailleur/imports/<int:pk>/rapport/",
+        staff_views.import_report,
+        name="import_report",
+    ),
+    path("espace-bailleur/imports/<int:pk>/fichier/", staff_views.import_file, name="import_file"),
+    path(
+        "espace-bailleur/imports/<int:pk>/appliquer/",
+        staff_views.import_apply,
+        name="import_apply",
+    ),
+    path("espace-bailleur/patrimoine/", staff_views.dwellings, name="dwellings"),
+    path(
+        "espace-bailleur/patrimoine/export.csv",
+        staff_views.patrimoine_export,
+        name="patrimoine_export",
+    ),
+    path("espace-bailleur/organisation/", staff_views.organisation, name="organisation"),
+    path("espace-bailleur/agents/", staff_views.agents, name="agents"),
+    path("espace-bailleur/agents/nouveau/", staff_views.agent_create, name="agent_create"),
+    path(
+        "espace-bailleur/agents/<int:pk>/desactiver/",
+        staff_views.agent_deactivate,
+        name="agent_deactivate",
+    ),
+    path(
+        "espace-bailleur/agents/<int:pk>/reactiver/",
+        staff_views.agent_reactivate,
+        name="agent_reactivate",
+    ),
+    path("espace-bailleur/collectivites/", staff_views.reservataires, name="reservataires"),
+    path(
+        "espace-bailleur/collectivites/nouveau/",
+        staff_views.reservataire_edit,
+        name="reservataire_create",
+    ),
+    path(
+        "espace-bailleur/collectivites/<int:pk>/modifier/",
+        staff_views.reservataire_edit,
+        name="reservataire_edit",
     ),
 ]

@@ -1,0 +1,372 @@
+"""Forms of the staff area ("espace bailleur"): French messages, nothing lost on error."""
+
+import html
+import re
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
+from wagtail.images.fields import WagtailImageField
+
+from .models import Commune, Intercommunality, Landlord, Position, Reservataire, ReservataireKind
+from .models import Typology as TypologyChoices
+from .patrimoine.reader import max_upload_bytes
+from .territories import reference_codes
+from .validators import normalize_siret
+
+UPLOAD_SUFFIXES = (".csv", ".txt", ".xlsx")
+
+
+def megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f}"
+
+
+class PatrimoineUploadForm(forms.Form):
+    """Upload of a patrimoine file. Only a super administrator chooses the landlord."""
+
+    landlord = forms.ModelChoiceField(
+        label=_("Bailleur"),
+        queryset=Landlord.objects.none(),
+        empty_label=_("— choisir un bailleur —"),
+        error_messages={
+            "required": _("Choisissez le bailleur dont c’est le patrimoine."),
+            "invalid_choice": _("Ce bailleur n’existe pas ou ne vous est pas accessible."),
+        },
+    )
+    file = forms.FileField(
+        label=_("Fichier patrimoine (CSV ou XLSX)"),
+        help_text=_("CSV (UTF-8 ou Windows-1252, séparateur « ; » ou « , ») ou classeur XLSX."),
+        error_messages={
+            "required": _("Choisissez le fichier à importer."),
+            "empty": _("Le fichier envoyé est vide."),
+            "invalid": _("Aucun fichier n’a été reçu : vérifiez le formulaire."),
+        },
+    )
+    full_snapshot = forms.BooleanField(
+        label=_("Fichier complet"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Cochez si le fichier contient tout votre patrimoine : les logements absents "
+            "rendront leurs locataires inéligibles (rien n’est supprimé)."
+        ),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Simulation (dry run)"),
+        required=False,
+        help_text=_(
+            "Vérifie le fichier et montre ce qui changerait, sans rien modifier. "
+            "Vous pourrez ensuite appliquer le même fichier."
+        ),
+    )
+
+    def __init__(self, *args, landlords=None, **kwargs):
+        """``landlords``: the choice offered to a super administrator; None hides the field."""
+        super().__init__(*args, **kwargs)
+        if landlords is None:
+            del self.fields["landlord"]
+        else:
+            self.fields["landlord"].queryset = landlords
+        self.fields["file"].widget.attrs["accept"] = ",".join(UPLOAD_SUFFIXES)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = getattr(settings, "PATRIMOINE_MAX_UPLOAD_BYTES", max_upload_bytes())
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _(
+                    "Le fichier pèse %(size)s Mo : la taille maximale est de %(max)s Mo. "
+                    "Découpez-le ou enregistrez-le en CSV."
+                ),
+                params={"size": megabytes(upload.size), "max": megabytes(limit)},
+                code="too_large",
+            )
+        name = (upload.name or "").lower()
+        if not name.endswith(UPLOAD_SUFFIXES):
+            raise forms.ValidationError(
+                _("Format non accepté : envoyez un fichier .csv ou .xlsx."), code="suffix"
+            )
+        return upload
+
+
+class DwellingFilterForm(forms.Form):
+    """Filters of the patrimoine list (all optional, GET)."""
+
+    ELIGIBILITY = (
+        ("", _("Tous")),
+        ("oui", _("Éligibles")),
+        ("non", _("Non éligibles")),
+    )
+    SNAPSHOT = (
+        ("", _("Tous")),
+        ("oui", _("Présents dans le dernier fichier")),
+        ("non", _("Absents du dernier fichier complet")),
+    )
+    q = forms.CharField(
+        label=_("Rechercher"),
+        required=False,
+        max_length=100,
+        help_text=_("Référence du logement, du locataire ou adresse"),
+    )
+    landlord = forms.ModelChoiceField(
+        label=_("Bailleur"), queryset=Landlord.objects.none(), required=False
+    )
+    commune = forms.ModelChoiceField(
+        label=_("Commune"), queryset=Commune.objects.none(), required=False
+    )
+    typology = forms.ChoiceField(
+        label=_("Typologie"),
+        required=False,
+        choices=[("", _("Toutes"))] + list(TypologyChoices.choices),
+    )
+    eligible = forms.ChoiceField(label=_("Éligibilité"), required=False, choices=ELIGIBILITY)
+    in_snapshot = forms.ChoiceField(label=_("Dernier fichier"), required=False, choices=SNAPSHOT)
+
+    def __init__(self, *args, landlords=None, communes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if landlords is None:
+            del self.fields["landlord"]
+        else:
+            self.fields["landlord"].queryset = landlords
+        self.fields["commune"].queryset = communes if communes is not None else Commune.objects
+        self.fields["commune"].label_from_instance = lambda c: f"{c.name} ({c.insee_code})"
+
+
+class ReservataireFilterForm(forms.Form):
+    position = forms.ChoiceField(
+        label=_("Position"), required=False, choices=[("", _("Toutes"))] + list(Position.choices)
+    )
+    kind = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", _("Tous"))] + list(ReservataireKind.choices)
+    )
+    department = forms.ChoiceField(label=_("Département"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        departments = (
+            Commune.objects.order_by("department").values_list("department", flat=True).distinct()
+        )
+        self.fields["department"].choices = [("", _("Tous"))] + [(d, d) for d in departments]
+
+
+class ReservataireForm(forms.ModelForm):
+    """A reservataire and its position (super administrator only)."""
+
+    class Meta:
+        model = Reservataire
+        fields = ["kind", "code", "name", "position", "position_date", "note"]
+        widgets = {
+            "position_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "code": _("Code INSEE pour une commune, SIREN pour une intercommunalité, vide sinon."),
+            "name": _(
+                "Laissé vide pour une commune ou une intercommunalité : repris du référentiel."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = False
+        if self.instance.pk:
+            # The contingent identifies the row: only its position changes.
+            for name in ("kind", "code"):
+                self.fields[name].disabled = True
+
+    def clean(self):
+        data = super().clean()
+        kind, code = data.get("kind"), (data.get("code") or "").strip()
+        insee_codes, sirens = reference_codes()
+        if kind == ReservataireKind.COMMUNE:
+            if code not in insee_codes:
+                self.add_error("code", _("Indiquez le code INSEE d’une commune d’Île-de-France."))
+            elif not data.get("name"):
+                data["name"] = (
+                    Commune.objects.filter(pk=code).values_list("name", flat=True).first()
+                )
+        elif kind == ReservataireKind.EPCI:
+            if code not in sirens:
+                self.add_error("code", _("Indiquez le SIREN d’une intercommunalité francilienne."))
+            elif not data.get("name"):
+                data["name"] = (
+                    Intercommunality.objects.filter(pk=code).values_list("name", flat=True).first()
+                )
+        elif kind and code:
+            self.add_error("code", _("Le code ne s’indique que pour une commune ou un EPCI."))
+        data["code"] = code
+        if kind and not data.get("name"):
+            self.add_error("name", _("Indiquez le nom du réservataire."))
+        if (
+            kind
+            and not self.instance.pk
+            and Reservataire.objects.filter(kind=kind, code=code).exists()
+        ):
+            self.add_error(None, _("Ce réservataire figure déjà dans la liste : modifiez-le."))
+        return data
+
+    def validate_unique(self):
+        pass  # checked in clean() with a French message
+
+
+def html_to_text(value: str) -> str:
+    """Rich text of the handling description as editable plain text."""
+    text = re.sub(r"(?i)</(p|li|h\d)>|<br\s*/?>", "\n", value or "")
+    return html.unescape(strip_tags(text)).strip()
+
+
+def text_to_html(value: str) -> str:
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n|\n", value or "") if p.strip()]
+    return "".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs)
+
+
+class OrganisationForm(forms.ModelForm):
+    """The landlord's page, as its administrators edit it."""
+
+    handling = forms.CharField(
+        label=_("Fonctionnement de l’organisme"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Comment vos équipes traitent les dossiers d’échange (un paragraphe par ligne)."
+        ),
+    )
+    logo_upload = WagtailImageField(label=_("Nouveau logo"), required=False)
+    tenant_help_upload = WagtailImageField(
+        label=_("Nouvelle image d’aide : référence du locataire"),
+        required=False,
+        help_text=_("Un avis d’échéance où la référence du locataire est entourée."),
+    )
+    housing_help_upload = WagtailImageField(
+        label=_("Nouvelle image d’aide : référence du logement"),
+        required=False,
+        help_text=_("Un avis d’échéance où la référence du logement est entourée."),
+    )
+
+    IMAGE_FIELDS = {
+        "logo_upload": ("logo", _("Logo")),
+        "tenant_help_upload": ("tenant_reference_help_image", _("Aide référence locataire")),
+        "housing_help_upload": ("housing_reference_help_image", _("Aide référence logement")),
+    }
+
+    class Meta:
+        model = Landlord
+        fields = [
+            "siret",
+            "website",
+            "contact_email",
+            "second_contact_name",
+            "second_contact_email",
+            "second_contact_phone",
+        ]
+        error_messages = {
+            "siret": {"unique": _("Ce SIRET est déjà celui d’un autre bailleur.")},
+            "website": {"invalid": _("Indiquez une adresse web complète (https://…).")},
+            "contact_email": {"invalid": _("Indiquez une adresse e-mail valide.")},
+            "second_contact_email": {"invalid": _("Indiquez une adresse e-mail valide.")},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["handling"].initial = html_to_text(self.instance.handling_text)
+        self.order_fields(
+            [
+                "siret",
+                "website",
+                "contact_email",
+                "logo_upload",
+                "tenant_help_upload",
+                "housing_help_upload",
+                "handling",
+            ]
+        )
+
+    def clean_siret(self):
+        return normalize_siret(self.cleaned_data.get("siret") or "")
+
+    def save(self, commit=True):
+        from wagtail.images import get_image_model
+        from wagtail.models import Collection
+
+        landlord = super().save(commit=False)
+        landlord.handling_text = text_to_html(self.cleaned_data.get("handling", ""))
+        Image = get_image_model()
+        for field_name, (attribute, title) in self.IMAGE_FIELDS.items():
+            upload = self.cleaned_data.get(field_name)
+            if not upload:
+                continue
+            image = Image(
+                title=f"{landlord.name} — {title}",
+                file=upload,
+                collection=_landlord_collection(Collection),
+            )
+            if hasattr(image, "_set_image_file_metadata"):
+                image._set_image_file_metadata()
+            image.save()
+            setattr(landlord, attribute, image)
+        if commit:
+            landlord.save()
+        return landlord
+
+
+def _landlord_collection(Collection):
+    root = Collection.get_first_root_node()
+    name = "Bailleurs"
+    collection = root.get_children().filter(name=name).first()
+    return collection or root.add_child(name=name)
+
+
+class AgentCreateForm(forms.Form):
+    """A new staff account of a landlord (an agent, or an administrator for the AMO)."""
+
+    username = forms.RegexField(
+        label=_("Identifiant"),
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
+        help_text=_("Lettres, chiffres et . @ + - _ ; par exemple prenom.nom."),
+        error_messages={
+            "invalid": _("L’identifiant ne peut contenir que des lettres, chiffres et . @ + - _."),
+            "required": _("Indiquez un identifiant."),
+        },
+    )
+    first_name = forms.CharField(label=_("Prénom"), max_length=150)
+    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    email = forms.EmailField(
+        label=_("Adresse e-mail"),
+        error_messages={"invalid": _("Indiquez une adresse e-mail valide.")},
+    )
+    landlord = forms.ModelChoiceField(
+        label=_("Bailleur"),
+        queryset=Landlord.objects.none(),
+        error_messages={
+            "invalid_choice": _("Ce bailleur n’existe pas ou ne vous est pas accessible.")
+        },
+    )
+    role = forms.ChoiceField(
+        label=_("Rôle"),
+        choices=(("agent", _("Agent bailleur")), ("landlord_admin", _("Administrateur bailleur"))),
+        initial="agent",
+    )
+
+    def __init__(self, *args, landlords=None, **kwargs):
+        """``landlords``: the AMO's choice, which also unlocks the role; None: an agent."""
+        super().__init__(*args, **kwargs)
+        if landlords is None:
+            del self.fields["landlord"]
+            del self.fields["role"]
+        else:
+            self.fields["landlord"].queryset = landlords
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("Cet identifiant est déjà utilisé."))
+        return username
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].lower()
+        if get_user_model().objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("Un compte existe déjà avec cette adresse e-mail."))
+        return email
