@@ -401,7 +401,12 @@ def bench_home(ctx: Context) -> bool:
 
     best = {name: max(r.rps for r in runs) for name, runs in results.items()}
     mean = {name: statistics.mean(r.rps for r in runs) for name, runs in results.items()}
-    ratio = best["home"] / best["hello"]
+    # Each round measures both URLs back to back: its ratio is the least
+    # affected by other work on the machine; the median over rounds is kept.
+    round_ratios = [
+        home.rps / hello.rps for hello, home in zip(results["hello"], results["home"], strict=True)
+    ]
+    ratio = statistics.median(round_ratios)
     errors = sum(r.errors for runs in results.values() for r in runs)
     print(
         f"  best  hello {best['hello']:.1f} req/s, home {best['home']:.1f} req/s;"
@@ -409,7 +414,8 @@ def bench_home(ctx: Context) -> bool:
     )
     passed = ratio >= HOME_TARGET and errors == 0
     print(
-        f"  ratio home / hello-world: {ratio:.2f} (target ≥ {HOME_TARGET})"
+        f"  ratio home / hello-world: {ratio:.2f} (rounds: "
+        f"{', '.join(f'{r:.2f}' for r in round_ratios)}; target ≥ {HOME_TARGET})"
         f" -> {'PASS' if passed else 'FAIL'}"
     )
 
@@ -437,8 +443,10 @@ m.save()
 PAGE_PUBLISH = """
 from home.models import HomePage
 page = HomePage.objects.first()
-page.headline = {text!r}
+old = page.headline
+page.headline = {text!r} or old
 page.save_revision().publish()
+print("OLD=" + old)
 """
 
 
@@ -457,8 +465,10 @@ def check_cache_on_publish(ctx: Context, url: str) -> bool:
     ctx.shell(BANNER_RESTORE.format(text=old_text))
     restored_ok = not any(token in http_get(url)[2] for _ in range(6))
     headline = f"Accroche publiée ({token})"
-    ctx.shell(PAGE_PUBLISH.format(text=headline))
+    out = ctx.shell(PAGE_PUBLISH.format(text=headline))
     page_ok = _all_gets_show(url, headline)
+    # Leave a database given by DATABASE_URL as it was.
+    ctx.shell(PAGE_PUBLISH.format(text=out.split("OLD=", 1)[1].strip()))
     print(
         f"  after banner edit: {'shown' if banner_ok else 'STALE'};"
         f" after banner restore: {'shown' if restored_ok else 'STALE'};"
