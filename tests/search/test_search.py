@@ -161,9 +161,17 @@ def test_unpublished_pages_are_not_found(client, make_page):
 
 
 def test_pages_outside_the_site_are_not_found(client, home):
-    # Wagtail's "Welcome" page lives under the root, outside the site.
-    html = search(client, "Welcome").content.decode()
-    assert "Welcome to your new Wagtail site" not in html
+    from wagtail.models import Page
+
+    from home.models import StandardPage
+
+    # A page under the tree root, beside the site's home page: another site's.
+    outside = StandardPage(title="Autre site", slug="autre-site", intro="pastèque")
+    Page.get_first_root_node().add_child(instance=outside)
+    outside.save_revision().publish()
+    html = search(client, "pastèque").content.decode()
+    assert "Autre site" not in html
+    assert "Aucun résultat" in html
 
 
 @pytest.fixture
