@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from bourse import demo as bourse_demo
 from home import demo as home_demo
 from kit_adherents import demo as kit_demo
 from news import demo as news_demo
@@ -21,6 +22,7 @@ class Command(BaseCommand):
             home = home_demo.load_site()
             news_demo.load(home)
             kit_demo.load(home)
+            bourse_demo.load()
             home_demo.load_accounts()
         call_command("update_index", verbosity=0)
         self.stdout.write(self.style.SUCCESS("Contenu de démonstration chargé."))
