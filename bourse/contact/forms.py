@@ -12,7 +12,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.translation import gettext_lazy as _
 
 from bourse.models import Landlord
@@ -61,7 +61,11 @@ class ContactForm(forms.Form):
         help_text=_("La réponse vous sera envoyée à cette adresse. Format : nom@domaine.fr"),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    landlord = forms.ChoiceField(label=_("Votre bailleur"), required=False)
+    landlord = forms.ChoiceField(
+        label=_("Votre bailleur"),
+        required=False,
+        help_text=_("Obligatoire si vous êtes locataire."),
+    )
     landlord_other = forms.CharField(
         label=_("Nom de votre bailleur, s’il n’est pas dans la liste"),
         max_length=200,
@@ -73,7 +77,10 @@ class ContactForm(forms.Form):
         max_length=50,
         required=False,
         validators=[single_line],
-        help_text=_("Elle figure sur votre avis d’échéance (quittance de loyer)."),
+        help_text=_(
+            "Obligatoire si vous êtes inscrit sur la plateforme. "
+            "Elle figure sur votre avis d’échéance (quittance de loyer)."
+        ),
     )
     topic = forms.ChoiceField(label=_("Objet de votre demande"), choices=())
     body = forms.CharField(
@@ -124,6 +131,17 @@ class ContactForm(forms.Form):
         self.helper.form_action = reverse("contact:form")
         self.helper.attrs = {"enctype": "multipart/form-data", "novalidate": ""}
         self.helper.layout = Layout(
+            HTML(
+                '<p class="small">{}</p>'.format(
+                    escape(
+                        _(
+                            "Les champs marqués d’un astérisque (*) sont obligatoires. "
+                            "Si vous êtes locataire, indiquez aussi votre bailleur et, "
+                            "si vous êtes inscrit, votre référence locataire."
+                        )
+                    )
+                )
+            ),
             Fieldset(_("Vous"), "sender_kind", "name", "email"),
             Fieldset(
                 _("Si vous êtes locataire"),
@@ -134,11 +152,6 @@ class ContactForm(forms.Form):
             Fieldset(_("Votre demande"), "topic", "body", "attachment"),
             "consent",
             Div("website", css_class="d-none", aria_hidden="true"),
-            HTML(
-                '<p class="small">{}</p>'.format(
-                    _("Tous les champs sont obligatoires, sauf mention contraire.")
-                )
-            ),
             Submit("submit", _("Envoyer le message")),
         )
 

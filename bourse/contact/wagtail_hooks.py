@@ -124,6 +124,7 @@ class MessageDetailView(generic.InspectView):
     """The message, its thread and the actions this user may take."""
 
     template_name = "contact/admin/detail.html"
+    page_title = _("Message de contact")
     support_actions = ("reply", "escalate", "forward", "note", "close")
 
     def get_object(self, queryset=None):

@@ -1,6 +1,5 @@
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 
 from bourse.models import Commune, Dwelling, Landlord, StaffProfile, StaffRole
 
@@ -18,7 +17,6 @@ def contact_settings(settings):
     settings.CONTACT_EDITOR_EMAIL = EDITOR
     settings.CONTACT_RATE_LIMIT = "100/h"
     settings.DEFAULT_FROM_EMAIL = NO_REPLY
-    cache.clear()
     return settings
 
 
