@@ -225,6 +225,11 @@ def text_to_html(value: str) -> str:
 class OrganisationForm(forms.ModelForm):
     """The landlord's page, as its administrators edit it."""
 
+    siret = forms.CharField(
+        label=_("SIRET"),
+        max_length=20,
+        help_text=_("14 chiffres ; les espaces sont acceptés."),
+    )
     handling = forms.CharField(
         label=_("Fonctionnement de l’organisme"),
         required=False,

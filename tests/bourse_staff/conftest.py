@@ -1,0 +1,93 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from bourse.models import Landlord, StaffRole
+from bourse.permissions import set_staff_role
+from tests.patrimoine.test_reader_and_validation import GOOD, csv_bytes, xlsx_bytes
+
+User = get_user_model()
+
+
+@pytest.fixture
+def landlord_a(db):
+    return Landlord.objects.create(name="Seine-Saint-Denis Habitat", siret="73282932000074")
+
+
+@pytest.fixture
+def landlord_b(db):
+    return Landlord.objects.create(name="Paris Habitat", siret="34434421000051")
+
+
+def make_staff(username, role, landlord=None, **extra):
+    user = User.objects.create_user(
+        username, email=f"{username}@example.org", password="Mot-de-passe-1", **extra
+    )
+    set_staff_role(user, role, landlord)
+    return user
+
+
+@pytest.fixture
+def admin_a(landlord_a):
+    return make_staff("admin-a", StaffRole.LANDLORD_ADMIN, landlord_a, first_name="Alice")
+
+
+@pytest.fixture
+def agent_a(landlord_a):
+    return make_staff("agent-a", StaffRole.AGENT, landlord_a, first_name="Arthur")
+
+
+@pytest.fixture
+def admin_b(landlord_b):
+    return make_staff("admin-b", StaffRole.LANDLORD_ADMIN, landlord_b)
+
+
+@pytest.fixture
+def agent_b(landlord_b):
+    return make_staff("agent-b", StaffRole.AGENT, landlord_b)
+
+
+@pytest.fixture
+def amo(db):
+    return make_staff("amo", StaffRole.SUPER_ADMIN)
+
+
+@pytest.fixture
+def partner(db):
+    return make_staff("partenaire", StaffRole.PARTNER)
+
+
+@pytest.fixture
+def plain_user(db):
+    return User.objects.create_user("simple", email="simple@example.org", password="x")
+
+
+def row(n: int, **changes) -> dict:
+    return {**GOOD, "reference_logement": f"LOG-{n}", "reference_locataire": f"LOC-{n}", **changes}
+
+
+def upload_file(rows, name="patrimoine.csv", xlsx=False):
+    data = xlsx_bytes(rows) if xlsx else csv_bytes(rows)
+    return SimpleUploadedFile(name, data, content_type="text/csv")
+
+
+@pytest.fixture
+def upload(client, django_capture_on_commit_callbacks):
+    """Post a file to the upload form as the signed-in user; the import runs on commit."""
+
+    def post(rows, *, dry_run=False, full=True, landlord=None, name="patrimoine.csv", **kw):
+        data = {"file": upload_file(rows, name=name, **kw)}
+        if full:
+            data["full_snapshot"] = "on"
+        if dry_run:
+            data["dry_run"] = "on"
+        if landlord is not None:
+            data["landlord"] = str(landlord.pk)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post("/bourse/espace-bailleur/imports/nouveau/", data)
+        return response
+
+    return post
+
+
+__all__ = ["GOOD", "csv_bytes", "xlsx_bytes"]
