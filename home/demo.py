@@ -6,7 +6,7 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from .models import BannerMessage, HomePage, KeyFigure, StandardPage
 
@@ -36,8 +36,11 @@ def heading(text: str) -> tuple:
 
 
 def ensure_root() -> Page:
-    """The tree root (normally made by Wagtail's migrations; recreated after a flush)."""
+    """The tree roots (normally made by Wagtail's migrations; recreated after a
+    flush of the test database): locale, root page, root collection."""
     Locale.objects.get_or_create(language_code="fr")
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     root = Page.get_first_root_node()
     if root is None:
         root = Page.add_root(instance=Page(title="Root", slug="root", locale=Locale.get_default()))

@@ -12,6 +12,7 @@ for non-GET requests, and for responses that set a cookie or used the CSRF
 token, so no personal or restricted content is ever shared.
 """
 
+import hashlib
 import uuid
 
 from django.conf import settings
@@ -35,14 +36,15 @@ def bump_content_version(**_kwargs) -> None:
 
 
 def _cache_key(request, version: str) -> str:
-    return f"pagecache:{version}:{request.get_host()}:{request.get_full_path()}"
+    url = f"{request.get_host()}{request.get_full_path()}".encode()
+    return f"pagecache:{version}:{hashlib.sha256(url).hexdigest()}"
 
 
 def _request_is_cacheable(request) -> bool:
     return (
         request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and not request.path.startswith(("/admin/", "/django-admin/"))
+        and not request.path.startswith(settings.PAGE_CACHE_SKIP_PREFIXES)
     )
 
 

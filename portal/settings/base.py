@@ -156,7 +156,24 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 
 # Full-page cache for anonymous visitors of public Wagtail pages (seconds).
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+# Production without a shared (Redis) cache disables it: each process would
+# keep its own copy and miss the invalidations made by the others.
+PAGE_CACHE_SECONDS = env_int(
+    "PAGE_CACHE_SECONDS",
+    0 if env_str("DJANGO_ENV") == "production" and not REDIS_URL else 300,
+)
+# Paths never served from the page cache (no Wagtail page lives there).
+PAGE_CACHE_SKIP_PREFIXES = (
+    "/admin/",
+    "/django-admin/",
+    "/documents/",
+    "/media/",
+    "/static/",
+    "/recherche/",
+    "/bourse/",
+    "/contact/",
+    "/_bench/",
+)
 
 # Patrimoine files (bourse): upload limits and the drop-folder sync.
 PATRIMOINE_MAX_UPLOAD_BYTES = env_int("PATRIMOINE_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
@@ -210,7 +227,12 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 
 # Mail: console by default; SMTP or an Anymail backend in production
 # (Django 6.1 "MAILERS"; OPTIONS only for SMTP).
-EMAIL_BACKEND_PATH = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND_PATH = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if env_str("DJANGO_ENV") == "production"
+    else "django.core.mail.backends.console.EmailBackend",
+)
 _MAIL_OPTIONS: dict = {}
 if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
     _MAIL_OPTIONS = {

@@ -1,12 +1,13 @@
 import pytest
-from wagtail.models import Page, Site
+from wagtail.models import Site
 
+from home.demo import ensure_root
 from home.models import HomePage
 
 
 @pytest.fixture
 def home(db):
-    root = Page.get_first_root_node()
+    root = ensure_root()
     page = HomePage(title="Accueil", slug="accueil", headline="Échangez votre logement")
     root.add_child(instance=page)
     page.save_revision().publish()

@@ -32,7 +32,7 @@ def test_home_page_renders_headline_figures_and_entry_points(client, home):
     for entry in (
         "/bourse/inscription/",
         "/bourse/connexion/",
-        "/bourse/contact/",
+        "/contact/",
         "/bourse/statistiques/",
         "/espace-adherents/",
     ):

@@ -3,8 +3,6 @@ collection, documents with versions, a private image), visitors of every
 kind, and the browser fixtures (Playwright + Debian's Chromium)."""
 
 import io
-import os
-import shutil
 from types import SimpleNamespace
 
 import pytest
@@ -14,9 +12,9 @@ from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.test import Client
 from wagtail.images import get_image_model
-from wagtail.models import Collection, Page, Site
+from wagtail.models import Collection, Site
 
-from home.demo import get_or_create_child
+from home.demo import ensure_root, get_or_create_child
 from home.models import HomePage
 from kit_adherents import demo as kit_demo
 from kit_adherents.models import KitDocument, KitIndexPage, KitSectionPage, LandlordDirectoryPage
@@ -33,7 +31,7 @@ def _own_media_root(settings, tmp_path):
 
 @pytest.fixture
 def home(db):
-    root = Page.get_first_root_node()
+    root = ensure_root()
     page = HomePage(title="Accueil", slug="accueil", headline="Échangez votre logement")
     root.add_child(instance=page)
     page.save_revision().publish()
@@ -162,53 +160,8 @@ def visitor_client(kit, users):
     return make
 
 
-# --- Browser ---------------------------------------------------------------------
+# --- Browser (fixtures in tests/conftest.py) ---------------------------------
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.axe import assert_no_axe_violations  # noqa: E402
 
-
-@pytest.fixture(scope="session")
-def browser():
-    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium introuvable ({CHROMIUM}) : apt-get install chromium")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def browser_page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="fr-FR", accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
-
-
-def assert_no_axe_violations(page, label: str = "") -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    violations = results.response.get("violations", [])
-    if violations:
-        lines = [f"axe-core: {len(violations)} violation(s) on {label or page.url}"]
-        for violation in violations:
-            lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
-            for node in violation["nodes"][:5]:
-                lines.append(f"    {node['target']}: {node['html'][:160]}")
-        print("\n".join(lines))
-        pytest.fail("\n".join(lines))
+__all__ = ["assert_no_axe_violations"]

@@ -1,8 +1,9 @@
 import datetime as dt
 
 import pytest
-from wagtail.models import Page, Site
+from wagtail.models import Site
 
+from home.demo import ensure_root
 from home.models import HomePage
 from news.models import NewsIndexPage, NewsPage, NewsTheme, WebinarIndexPage
 
@@ -10,7 +11,7 @@ from news.models import NewsIndexPage, NewsPage, NewsTheme, WebinarIndexPage
 @pytest.fixture
 def home(db):
     """A HomePage under the Wagtail root, served by the default Site."""
-    root = Page.get_first_root_node()
+    root = ensure_root()
     page = HomePage(title="Accueil", slug="accueil", headline="Échangez votre logement")
     root.add_child(instance=page)
     page.save_revision().publish()

@@ -1,6 +1,7 @@
 import pytest
-from wagtail.models import Page, Site
+from wagtail.models import Site
 
+from home.demo import ensure_root
 from home.models import HomePage, StandardPage
 
 
@@ -11,7 +12,7 @@ def home(db):
     Wagtail's initial migration leaves a root page, a "Welcome" page and a
     default Site pointing to it; the Welcome page stays outside our site.
     """
-    root = Page.get_first_root_node()
+    root = ensure_root()
     home = HomePage(title="Accueil", slug="accueil", headline="Bienvenue")
     root.add_child(instance=home)
     home.save_revision().publish()

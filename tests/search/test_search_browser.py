@@ -7,7 +7,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from home.models import HomePage, StandardPage
-from tests.browser.conftest import assert_no_axe_violations, browser, page  # noqa: F401
+from tests.axe import assert_no_axe_violations
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
