@@ -88,7 +88,10 @@ class RowValidator:
         # Hot path (100 000 rows per file): plain locals, messages built on error only.
         line = row.line
         values = {
-            column: (value if value.__class__ is str else str(value or "")).strip()
+            # NUL characters cannot be stored by PostgreSQL: dropped here, for every database.
+            column: (value if value.__class__ is str else str(value or ""))
+            .replace("\x00", "")
+            .strip()
             for column, value in row.values.items()
         }
         get = values.get
