@@ -75,7 +75,7 @@ def slug_filename(title: str, suffix: str = "") -> str:
 def get_kit_collection() -> Collection:
     """The private collection of the kit's files (a random collection password
     that nobody types: visitors type the kit's page password)."""
-    root = Collection.get_first_root_node()
+    root = Collection.get_first_root_node() or Collection.add_root(name="Root")
     collection = root.get_children().filter(name=KIT_COLLECTION).first()
     if collection is None:
         collection = root.add_child(name=KIT_COLLECTION)
