@@ -24,6 +24,7 @@ from home.blocks import (
     video_embed_url,
 )
 from home.models import BasePage
+from kit_adherents.access import accepts
 
 NEWS_PER_PAGE = 10
 FEED_ITEMS = 20
@@ -58,7 +59,7 @@ def visible_to(request, queryset):
     if user is None or not user.is_authenticated:
         return queryset.public()
     restrictions = list(PageViewRestriction.objects.select_related("page"))
-    refused = [r for r in restrictions if not r.accept_request(request)]
+    refused = [r for r in restrictions if not accepts(request, r)]
     query = Q()
     for restriction in refused:
         query |= Q(path__startswith=restriction.page.path)

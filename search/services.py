@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 from wagtail.documents import get_document_model
 from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction, Site
 
+from kit_adherents.access import accepts
+
 logger = logging.getLogger(__name__)
 
 MAX_QUERY_LENGTH = 200
@@ -62,7 +64,7 @@ def denied_page_restrictions(request) -> list[PageViewRestriction]:
         for restriction in PageViewRestriction.objects.select_related("page").prefetch_related(
             "groups"
         )
-        if not restriction.accept_request(request)
+        if not accepts(request, restriction)
     ]
 
 
@@ -83,7 +85,7 @@ def denied_collection_ids(request) -> set[int]:
     for restriction in CollectionViewRestriction.objects.select_related(
         "collection"
     ).prefetch_related("groups"):
-        if restriction.accept_request(request):
+        if accepts(request, restriction):
             continue
         collection = restriction.collection
         denied.add(collection.pk)

@@ -8,6 +8,7 @@ from django.core import mail
 from bourse.contact.models import ContactMessage, Status
 from portal.models import OutboundEmail
 from portal.tasks import resend_pending_emails
+from tests.celery_utils import unreachable_broker
 
 from .conftest import TENANT_EMAIL, form_data
 
@@ -50,28 +51,11 @@ def test_mail_server_down(client, settings, landlord, dwelling, django_capture_o
     assert not OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING).exists()
 
 
-def _reset_connections(app):
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
-    app.amqp._producer_pool = None
-
-
 def test_broker_unreachable(client, landlord, dwelling, django_capture_on_commit_callbacks):
-    from portal.celery import app
-
-    saved = app.conf.task_always_eager, app.conf.broker_url
-    app.conf.task_always_eager = False
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    app.conf.broker_transport_options = {"max_retries": 0}
-    try:
+    with unreachable_broker():
         started = time.monotonic()
         message = _submit_and_confirm(client, landlord, django_capture_on_commit_callbacks)
         assert time.monotonic() - started < 30
-    finally:
-        app.conf.task_always_eager, app.conf.broker_url = saved
-        app.conf.broker_transport_options = {"visibility_timeout": 3600, "max_retries": 1}
-        _reset_connections(app)
     assert message.status == Status.FORWARDED
     assert OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING).count() == 2
     assert mail.outbox == []

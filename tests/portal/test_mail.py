@@ -10,6 +10,7 @@ from django.db import transaction
 from portal.mail import queue_email
 from portal.models import OutboundEmail
 from portal.tasks import resend_pending_emails
+from tests.celery_utils import unreachable_broker
 
 pytestmark = pytest.mark.django_db
 
@@ -74,32 +75,12 @@ def test_mail_server_down_keeps_the_mail_then_resend_job_sends_it(
     assert resend_pending_emails(older_than_minutes=0) == 0  # idempotent
 
 
-def _reset_connections(app):
-    """Forget pooled connections made with a temporary broker URL."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
-    app.amqp._producer_pool = None
-
-
 def test_broker_down_keeps_the_mail_pending(django_capture_on_commit_callbacks):
-    from portal.celery import app
-
-    saved = app.conf.task_always_eager, app.conf.broker_url
-    app.conf.task_always_eager = False
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    app.conf.broker_transport_options = {"max_retries": 0}
-    try:
-        with app.connection_for_write() as _conn:
-            pass
+    with unreachable_broker():
         started = time.monotonic()
         with django_capture_on_commit_callbacks(execute=True):
             email = queue()
         assert time.monotonic() - started < 30
-    finally:
-        app.conf.task_always_eager, app.conf.broker_url = saved
-        app.conf.broker_transport_options = {"visibility_timeout": 3600, "max_retries": 1}
-        _reset_connections(app)
     email.refresh_from_db()
     assert email.status == OutboundEmail.Status.PENDING
     assert resend_pending_emails(older_than_minutes=0) == 1
