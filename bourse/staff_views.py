@@ -14,7 +14,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.views import LoginView, LogoutView
+from django.contrib.auth.views import LoginView, LogoutView, PasswordChangeView
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.paginator import Paginator
@@ -86,6 +86,18 @@ class StaffLoginView(LoginView):
 
 class StaffLogoutView(LogoutView):
     next_page = reverse_lazy("bourse:staff_login")
+
+
+class StaffPasswordChangeView(PasswordChangeView):
+    template_name = "bourse/staff/password_change.html"
+    success_url = reverse_lazy("bourse:staff_dashboard")
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Votre mot de passe est changé."))
+        return super().form_valid(form)
+
+    def get_context_data(self, **kwargs):
+        return staff_context(self.request, **super().get_context_data(**kwargs))
 
 
 # --- Helpers ------------------------------------------------------------------------
@@ -830,3 +842,4 @@ def reservataire_edit(request, pk=None):
 
 staff_login = never_cache(StaffLoginView.as_view())
 staff_logout = StaffLogoutView.as_view()
+password_change = staff_required(StaffPasswordChangeView.as_view())

@@ -18,6 +18,7 @@ urlpatterns = [
     path("espace-bailleur/", staff_views.dashboard, name="staff_dashboard"),
     path("espace-bailleur/connexion/", staff_views.staff_login, name="staff_login"),
     path("espace-bailleur/deconnexion/", staff_views.staff_logout, name="staff_logout"),
+    path("espace-bailleur/mot-de-passe/", staff_views.password_change, name="password_change"),
     path("espace-bailleur/imports/", staff_views.imports, name="imports"),
     path("espace-bailleur/imports/nouveau/", staff_views.upload, name="upload"),
     path("espace-bailleur/imports/<int:pk>/", staff_views.import_detail, name="import_detail"),

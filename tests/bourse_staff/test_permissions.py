@@ -425,3 +425,56 @@ def test_the_groups_migration_is_idempotent(db):
     migration.create_groups(apps, None)
     after = {g.name: set(g.permissions.values_list("pk", flat=True)) for g in Group.objects.all()}
     assert before == after
+
+
+def test_staff_change_their_password(client, agent_a):
+    client.force_login(agent_a)
+    response = client.post(
+        "/bourse/espace-bailleur/mot-de-passe/",
+        {
+            "old_password": "Mot-de-passe-1",
+            "new_password1": "Un-nouveau-mot-2026",
+            "new_password2": "Un-nouveau-mot-2026",
+        },
+    )
+    assert response.status_code == 302
+    agent_a.refresh_from_db()
+    assert agent_a.check_password("Un-nouveau-mot-2026")
+
+
+def test_partners_cannot_reach_the_password_page_of_the_staff_area(client, partner):
+    client.force_login(partner)
+    assert client.get("/bourse/espace-bailleur/mot-de-passe/").status_code == 403
+
+
+def test_the_super_admin_screens(client, amo, admin_a, agent_b, landlord_a, landlord_b, import_b):
+    client.force_login(amo)
+    html = client.get("/bourse/espace-bailleur/").content.decode()
+    assert "Tableau de bord du super administrateur" in html
+    assert "Seine-Saint-Denis Habitat" in html and "Paris Habitat" in html
+    assert client.get("/bourse/espace-bailleur/", {"bailleur": landlord_b.pk}).context["counts"]
+    html = client.get("/bourse/espace-bailleur/imports/").content.decode()
+    assert f"/imports/{import_b.pk}/" in html
+    html = client.get("/bourse/espace-bailleur/agents/").content.decode()
+    assert "admin-a" in html and "agent-b" in html
+    assert (
+        client.get("/bourse/espace-bailleur/organisation/", {"bailleur": landlord_b.pk}).status_code
+        == 200
+    )
+    response = client.post(
+        "/bourse/espace-bailleur/agents/nouveau/",
+        {
+            "username": "admin-b2",
+            "first_name": "Bea",
+            "last_name": "B",
+            "email": "bea@example.org",
+            "landlord": landlord_b.pk,
+            "role": "landlord_admin",
+        },
+    )
+    profile = response.context["account"].staff_profile
+    assert profile.landlord == landlord_b and profile.role == StaffRole.LANDLORD_ADMIN
+    response = client.post(f"/bourse/espace-bailleur/agents/{admin_a.pk}/desactiver/")
+    assert response.status_code == 302
+    admin_a.refresh_from_db()
+    assert not admin_a.is_active
