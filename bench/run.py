@@ -485,6 +485,27 @@ def check_cache_on_publish(ctx: Context, url: str) -> bool:
 # --- Main -------------------------------------------------------------------------------
 
 
+# --- Sections run as their own scripts (each sets Django up by itself) ---------------
+
+POSTGRES_DEFAULT = "postgres://postgres@127.0.0.1:5432/echanger_habiter"
+
+
+def run_script(script: str) -> bool:
+    """Run ``bench/<script>`` in a subprocess (PostgreSQL from DATABASE_URL, or
+    the local server), stream its figures, pass when it exits 0."""
+    env = dict(os.environ)
+    if not env.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        env["DATABASE_URL"] = POSTGRES_DEFAULT
+    command = [sys.executable, str(Path(__file__).resolve().parent / script)]
+    completed = subprocess.run(command, env=env, check=False)  # noqa: S603
+    return completed.returncode == 0
+
+
+@section("patrimoine", "Import of a 100 000-row patrimoine file vs COPY", issue="bourse-1")
+def bench_patrimoine(ctx: Context) -> bool:
+    return run_script("patrimoine.py")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", action="append", choices=sorted(SECTIONS), help="section")
