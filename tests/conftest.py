@@ -54,6 +54,25 @@ def _media_root():
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
 
+@pytest.fixture
+def home(db):
+    """A HomePage under the Wagtail root, served by the default Site."""
+    from wagtail.models import Site
+
+    from home.demo import ensure_root
+    from home.models import HomePage
+
+    root = ensure_root()
+    page = HomePage(title="Accueil", slug="accueil", headline="Échangez votre logement")
+    root.add_child(instance=page)
+    page.save_revision().publish()
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "localhost", "port": 80, "root_page": page, "site_name": "EH"},
+    )
+    return page
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):

@@ -12,10 +12,9 @@ from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.test import Client
 from wagtail.images import get_image_model
-from wagtail.models import Collection, Site
+from wagtail.models import Collection
 
-from home.demo import ensure_root, get_or_create_child
-from home.models import HomePage
+from home.demo import get_or_create_child
 from kit_adherents import demo as kit_demo
 from kit_adherents.models import KitDocument, KitIndexPage, KitSectionPage, LandlordDirectoryPage
 
@@ -27,19 +26,6 @@ SECRET_WORD = "Zanzibarique"  # appears only inside the kit
 def _own_media_root(settings, tmp_path):
     """Files of each test in its own folder (test runs may share a machine)."""
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def home(db):
-    root = ensure_root()
-    page = HomePage(title="Accueil", slug="accueil", headline="Échangez votre logement")
-    root.add_child(instance=page)
-    page.save_revision().publish()
-    Site.objects.update_or_create(
-        is_default_site=True,
-        defaults={"hostname": "localhost", "port": 80, "root_page": page, "site_name": "EH"},
-    )
-    return page
 
 
 def png_bytes(color="red", size=(120, 80)) -> bytes:

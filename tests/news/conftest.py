@@ -1,25 +1,8 @@
 import datetime as dt
 
 import pytest
-from wagtail.models import Site
 
-from home.demo import ensure_root
-from home.models import HomePage
 from news.models import NewsIndexPage, NewsPage, NewsTheme, WebinarIndexPage
-
-
-@pytest.fixture
-def home(db):
-    """A HomePage under the Wagtail root, served by the default Site."""
-    root = ensure_root()
-    page = HomePage(title="Accueil", slug="accueil", headline="Échangez votre logement")
-    root.add_child(instance=page)
-    page.save_revision().publish()
-    Site.objects.update_or_create(
-        is_default_site=True,
-        defaults={"hostname": "localhost", "port": 80, "root_page": page, "site_name": "EH"},
-    )
-    return page
 
 
 @pytest.fixture
