@@ -1,13 +1,22 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
 from . import staff_views, views
 
 app_name = "bourse"
 
 urlpatterns = [
-    path("inscription/", views.coming_soon, {"title": _("Inscription locataire")}, name="signup"),
-    path("connexion/", views.coming_soon, {"title": _("Connexion locataire")}, name="login"),
+    path(
+        "inscription/",
+        RedirectView.as_view(pattern_name="tenants:register", query_string=True),
+        name="signup",
+    ),
+    path(
+        "connexion/",
+        RedirectView.as_view(pattern_name="tenants:login", query_string=True),
+        name="login",
+    ),
     path("contact/", views.coming_soon, {"title": _("Nous contacter")}, name="contact"),
     path("statistiques/", views.coming_soon, {"title": _("Statistiques")}, name="statistics"),
     # The published format of the patrimoine file (public).

@@ -7,6 +7,7 @@ Everything that differs between machines comes from environment variables
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 from .env import env_bool, env_int, env_list, env_str
 
@@ -24,6 +25,8 @@ INSTALLED_APPS = [
     "kit_adherents",
     "bourse",
     "bourse.contact",
+    "bourse.exchanges",
+    "bourse.tenants",
     "search",
     "portal",
     # Wagtail
@@ -190,6 +193,19 @@ CONTACT_SUPPORT_FROM_EMAIL = env_str(
 )
 CONTACT_EDITOR_EMAIL = env_str("CONTACT_EDITOR_EMAIL", "support-editeur@editeur.example")
 CONTACT_RATE_LIMIT = env_str("CONTACT_RATE_LIMIT", "5/h")
+
+# Tenants (bourse/tenants/): map tiles, photo limits, moderation sample, daily jobs.
+TENANT_MAP_TILES_URL = env_str(
+    "TENANT_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+TENANT_MAP_ATTRIBUTION = env_str("TENANT_MAP_ATTRIBUTION", "© contributeurs d’OpenStreetMap")
+TENANT_PHOTO_MAX_BYTES = env_int("TENANT_PHOTO_MAX_BYTES", 8 * 1024 * 1024)
+TENANT_MODERATION_SAMPLE_RATE = float(env_str("TENANT_MODERATION_SAMPLE_RATE", "0.30"))
+PAGE_CACHE_SKIP_PREFIXES += ("/locataire/",)
+CELERY_BEAT_SCHEDULE["tenants-daily-account-jobs"] = {
+    "task": "bourse.tenants.tasks.daily_account_jobs",
+    "schedule": crontab(hour=3, minute=30),
+}
 
 # Authentication
 AUTH_PASSWORD_VALIDATORS = [

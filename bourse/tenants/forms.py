@@ -1,0 +1,461 @@
+"""Forms of the tenant area and of the staff screens about tenants."""
+
+import re
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+
+from bourse.contact.forms import single_line
+from bourse.models import Commune, Landlord, Typology
+from portal.mail import queue_email
+
+from .contacts import MESSAGE_MAX_LENGTH, validate_nur
+from .models import ExchangeReason, ListingStatus, ReportReason, TenantProfile
+from .photos import MAX_PHOTOS, clean_photo
+
+PHONE_PATTERN = re.compile(r"^\+?[0-9 .\-()]{6,20}$")
+
+
+class PasswordToggleInput(forms.PasswordInput):
+    """A password input followed by a show/hide button (tenants/password_toggle.js)."""
+
+    template_name = "tenants/widgets/password_toggle.html"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        cleaned = []
+        for upload in files:
+            super().clean(upload, initial)
+            cleaned.append(clean_photo(upload))
+        return cleaned
+
+
+# --- Registration and sign-in ------------------------------------------------------------
+
+
+class RegistrationForm(forms.Form):
+    landlord = forms.ModelChoiceField(
+        label=_("Votre bailleur"),
+        queryset=Landlord.objects.active(),
+        empty_label=_("— Choisissez votre bailleur —"),
+        error_messages={"required": _("Choisissez votre bailleur.")},
+    )
+    tenant_reference = forms.CharField(
+        label=_("Référence locataire"),
+        max_length=50,
+        validators=[single_line],
+        help_text=_("Elle figure sur votre avis d’échéance (quittance de loyer)."),
+        error_messages={"required": _("Indiquez votre référence locataire.")},
+    )
+    housing_reference = forms.CharField(
+        label=_("Référence du logement"),
+        max_length=50,
+        validators=[single_line],
+        help_text=_("Elle figure aussi sur votre avis d’échéance."),
+        error_messages={"required": _("Indiquez la référence de votre logement.")},
+    )
+    first_name = forms.CharField(
+        label=_("Prénom"),
+        max_length=150,
+        validators=[single_line],
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+        error_messages={"required": _("Indiquez votre prénom.")},
+    )
+    last_name = forms.CharField(
+        label=_("Nom d’usage"),
+        max_length=150,
+        validators=[single_line],
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+        error_messages={"required": _("Indiquez votre nom.")},
+    )
+    birth_name = forms.CharField(
+        label=_("Nom de naissance (s’il est différent)"),
+        max_length=150,
+        required=False,
+        validators=[single_line],
+    )
+    email = forms.EmailField(
+        label=_("Adresse électronique"),
+        max_length=254,
+        help_text=_("Format : nom@domaine.fr. Un lien de confirmation y sera envoyé."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": _("Indiquez votre adresse électronique."),
+            "invalid": _("Cette adresse électronique n’est pas valide (exemple : nom@domaine.fr)."),
+        },
+    )
+    password = forms.CharField(
+        label=_("Mot de passe"),
+        strip=False,
+        widget=PasswordToggleInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("12 caractères au moins, pas uniquement des chiffres, pas trop courant."),
+        error_messages={"required": _("Choisissez un mot de passe.")},
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "J’accepte que mes données soient utilisées pour la bourse d’échange et "
+            "communiquées à mon bailleur."
+        ),
+        error_messages={"required": _("Vous devez accepter l’utilisation de vos données.")},
+    )
+
+    def clean_password(self):
+        password = self.cleaned_data.get("password") or ""
+        if len(password) < 12:
+            raise ValidationError(_("Le mot de passe doit contenir au moins 12 caractères."))
+        user = User(
+            username=self.data.get("email", ""),
+            email=self.data.get("email", ""),
+            first_name=self.data.get("first_name", ""),
+            last_name=self.data.get("last_name", ""),
+        )
+        password_validation.validate_password(password, user)
+        return password
+
+
+class TenantLoginForm(forms.Form):
+    username = forms.CharField(
+        label=_("Adresse électronique ou identifiant"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+        error_messages={"required": _("Indiquez votre adresse électronique.")},
+    )
+    password = forms.CharField(
+        label=_("Mot de passe"),
+        strip=False,
+        widget=PasswordToggleInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Indiquez votre mot de passe.")},
+    )
+
+
+class ResendConfirmationForm(forms.Form):
+    email = forms.EmailField(label=_("Adresse électronique"), max_length=254)
+
+
+class TenantPasswordResetForm(PasswordResetForm):
+    """Django's reset form; the mail goes through ``queue_email`` like every other."""
+
+    def get_users(self, email):
+        return (
+            user
+            for user in super().get_users(email)
+            if TenantProfile.objects.filter(user=user, anonymised_at__isnull=True).exists()
+        )
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        queue_email(
+            to=[to_email],
+            subject=subject,
+            body=render_to_string(email_template_name, context),
+            kind="tenants_password_reset",
+        )
+
+
+# --- The three steps ------------------------------------------------------------------------
+
+
+class ProfileForm(forms.Form):
+    first_name = forms.CharField(label=_("Prénom"), max_length=150, validators=[single_line])
+    last_name = forms.CharField(label=_("Nom d’usage"), max_length=150, validators=[single_line])
+    birth_name = forms.CharField(
+        label=_("Nom de naissance (s’il est différent)"),
+        max_length=150,
+        required=False,
+        validators=[single_line],
+    )
+    phone = forms.CharField(
+        label=_("Téléphone (facultatif)"),
+        max_length=30,
+        required=False,
+        help_text=_("Visible de votre seul bailleur, jamais des autres locataires."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    household_size = forms.IntegerField(
+        label=_("Nombre de personnes au foyer"),
+        min_value=1,
+        max_value=20,
+        error_messages={"required": _("Indiquez le nombre de personnes de votre foyer.")},
+    )
+    exchange_reason = forms.ChoiceField(
+        label=_("Vous cherchez surtout"),
+        choices=[("", _("— Choisissez —")), *ExchangeReason.choices],
+        error_messages={"required": _("Indiquez ce que vous cherchez.")},
+    )
+
+    def clean_phone(self):
+        phone = self.cleaned_data.get("phone", "").strip()
+        if phone and not PHONE_PATTERN.match(phone):
+            raise ValidationError(
+                _("Ce numéro de téléphone n’est pas valide (ex. : 06 12 34 56 78).")
+            )
+        return phone
+
+
+class HousingSheetForm(forms.Form):
+    description = forms.CharField(
+        label=_("Description de votre logement"),
+        min_length=30,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Entre 30 et 2 000 caractères : pièces, exposition, quartier, transports… "
+            "N’indiquez ni votre nom, ni votre adresse, ni votre téléphone."
+        ),
+        error_messages={
+            "required": _("Décrivez votre logement."),
+            "min_length": _(
+                "La description doit compter au moins 30 caractères "
+                "(elle en compte %(show_value)s)."
+            ),
+            "max_length": _(
+                "La description doit compter au plus 2 000 caractères "
+                "(elle en compte %(show_value)s)."
+            ),
+        },
+    )
+    accessible = forms.BooleanField(
+        label=_("Mon logement est adapté aux personnes à mobilité réduite"), required=False
+    )
+    photos = MultipleImageField(
+        label=_("Ajouter des photos (facultatif)"),
+        required=False,
+        help_text=_("JPEG, PNG ou WebP, 8 Mo au plus chacune, %(max)s photos au maximum.")
+        % {"max": MAX_PHOTOS},
+    )
+
+    def __init__(self, *args, photo_count=0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.photo_count = photo_count
+
+    def clean_photos(self):
+        photos = self.cleaned_data.get("photos") or []
+        if self.photo_count + len(photos) > MAX_PHOTOS:
+            raise ValidationError(
+                _("%(max)s photos au maximum : vous en avez déjà %(count)s.")
+                % {"max": MAX_PHOTOS, "count": self.photo_count}
+            )
+        return photos
+
+
+class CommuneMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.department})"
+
+
+def commune_choices_grouped():
+    groups = {}
+    for pk, name, department in Commune.objects.order_by("department", "name").values_list(
+        "pk", "name", "department"
+    ):
+        groups.setdefault(department, []).append((pk, f"{name} ({department})"))
+    return [(_("Département %(d)s") % {"d": dep}, items) for dep, items in groups.items()]
+
+
+class CriteriaForm(forms.Form):
+    communes = CommuneMultipleChoiceField(
+        label=_("Communes recherchées"),
+        queryset=Commune.objects.all(),
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+        help_text=_("Une à 30 communes. Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."),
+        error_messages={"required": _("Choisissez au moins une commune.")},
+    )
+    typologies = forms.MultipleChoiceField(
+        label=_("Typologies recherchées"),
+        choices=Typology.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Cochez au moins une typologie.")},
+    )
+    min_surface = forms.DecimalField(
+        label=_("Surface minimale (m²)"),
+        required=False,
+        min_value=0,
+        max_value=500,
+        decimal_places=2,
+    )
+    max_monthly_cost = forms.DecimalField(
+        label=_("Loyer maximal, charges comprises (€ par mois)"),
+        required=False,
+        min_value=0,
+        max_value=10000,
+        decimal_places=2,
+    )
+    max_floor = forms.IntegerField(
+        label=_("Étage maximal"), required=False, min_value=0, max_value=60
+    )
+    lift_required = forms.BooleanField(
+        label=_("Ascenseur indispensable au-dessus du rez-de-chaussée"), required=False
+    )
+    accessible_required = forms.BooleanField(
+        label=_("Logement adapté à la mobilité réduite indispensable"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["communes"].widget.choices = commune_choices_grouped()
+
+    def clean_communes(self):
+        communes = self.cleaned_data["communes"]
+        if len(communes) > 30:
+            raise ValidationError(_("30 communes au maximum."))
+        return communes
+
+
+# --- Search, contact, report ----------------------------------------------------------------
+
+
+def communes_with_listings():
+    from .matching import searchable_listings
+
+    ids = searchable_listings().values("commune_id").annotate(n=Count("pk")).values("commune_id")
+    return Commune.objects.filter(pk__in=ids).order_by("name")
+
+
+class SearchForm(forms.Form):
+    commune = forms.ModelChoiceField(
+        label=_("Commune"),
+        queryset=Commune.objects.all(),
+        required=False,
+        empty_label=_("Toutes les communes"),
+    )
+    department = forms.ChoiceField(label=_("Département"), required=False)
+    typology = forms.ChoiceField(
+        label=_("Typologie"), required=False, choices=[("", _("Toutes")), *Typology.choices]
+    )
+    min_surface = forms.DecimalField(
+        label=_("Surface minimale (m²)"), required=False, min_value=0, max_value=500
+    )
+    max_monthly_cost = forms.DecimalField(
+        label=_("Loyer maximal charges comprises (€)"), required=False, min_value=0, max_value=10000
+    )
+    lift = forms.BooleanField(label=_("Avec ascenseur"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = communes_with_listings()
+        departments = sorted(set(Commune.objects.values_list("department", flat=True).distinct()))
+        self.fields["department"].choices = [("", _("Tous")), *[(d, d) for d in departments]]
+
+
+class ContactRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("Votre message"),
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Présentez-vous et dites pourquoi ce logement vous intéresse. "
+            "N’y mettez ni votre adresse électronique ni votre téléphone."
+        ),
+        error_messages={"required": _("Écrivez un message.")},
+    )
+
+
+class AnswerForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Votre réponse"),
+        choices=[
+            ("accept", _("J’accepte d’échanger avec ce locataire")),
+            ("decline", _("Je décline")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choisissez d’accepter ou de décliner.")},
+    )
+    answer = forms.CharField(
+        label=_("Message (facultatif)"),
+        required=False,
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class NurForm(forms.Form):
+    nur = forms.CharField(
+        label=_("Votre numéro unique régional (NUR)"),
+        max_length=40,
+        help_text=_(
+            "Il figure sur l’attestation d’enregistrement de votre demande de logement social."
+        ),
+        error_messages={"required": _("Indiquez votre NUR.")},
+    )
+
+    def clean_nur(self):
+        return validate_nur(self.cleaned_data["nur"])
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Motif du signalement"),
+        choices=[("", _("— Choisissez —")), *ReportReason.choices],
+        error_messages={"required": _("Choisissez un motif.")},
+    )
+    comment = forms.CharField(
+        label=_("Précisions (facultatif)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+# --- Staff --------------------------------------------------------------------------------
+
+
+class TenantFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Rechercher"),
+        required=False,
+        max_length=100,
+        help_text=_("Nom, adresse électronique, référence locataire ou logement."),
+    )
+    status = forms.ChoiceField(
+        label=_("Statut"), required=False, choices=[("", _("Tous")), *ListingStatus.choices]
+    )
+    eligible = forms.ChoiceField(
+        label=_("Éligibilité"),
+        required=False,
+        choices=[("", _("Tous")), ("oui", _("Éligibles")), ("non", _("Inéligibles"))],
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif"),
+        max_length=300,
+        validators=[single_line],
+        error_messages={"required": _("Indiquez le motif.")},
+    )
+
+
+class AnonymiseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_(
+            "Je confirme l’anonymisation : les données personnelles de ce locataire seront "
+            "définitivement remplacées."
+        ),
+        error_messages={"required": _("Cochez la case pour confirmer l’anonymisation.")},
+    )

@@ -1,0 +1,221 @@
+"""Does a dwelling fit a tenant's search criteria? One rule, two forms.
+
+``dwelling_fits(criteria, facts)`` is the rule, a pure function. Search at
+scale needs it as SQL, in both directions:
+
+- ``facts_fit_q(criteria)``: listings whose dwelling fits ``criteria``
+  (the dwellings I am looking for);
+- ``criteria_accept_q(facts)``: listings whose criteria accept ``facts``
+  (the tenants who look for a dwelling like mine).
+
+Both are tested against the pure function (Hypothesis). A mutual match is
+a listing for which both hold: their dwelling fits my criteria AND my
+dwelling fits theirs.
+
+Empty criteria accept anything: no commune means any commune, no typology
+ticked means any typology, a blank number means no limit.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import BooleanField, Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from .models import TYPOLOGY_FIELDS, Listing, ListingStatus
+
+MUTUAL = 3
+THEIRS_FITS_MINE = 2
+MINE_FITS_THEIRS = 1
+NO_MATCH = 0
+MATCH_REASONS = {
+    MUTUAL: _("correspond à vos critères et aux siens"),
+    THEIRS_FITS_MINE: _("correspond à vos critères"),
+    MINE_FITS_THEIRS: _("votre logement correspond à ses critères"),
+    NO_MATCH: "",
+}
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the criteria look at in a dwelling."""
+
+    commune_id: str | None
+    typology: str
+    surface: Decimal
+    monthly_cost: Decimal
+    floor: int
+    lift: bool
+    accessible: bool = False
+
+
+@dataclass(frozen=True)
+class Criteria:
+    commune_ids: frozenset = field(default_factory=frozenset)
+    typologies: frozenset = field(default_factory=frozenset)
+    min_surface: Decimal | None = None
+    max_monthly_cost: Decimal | None = None
+    max_floor: int | None = None
+    lift_required: bool = False
+    accessible_required: bool = False
+
+
+def dwelling_fits(criteria: Criteria, facts: Facts) -> bool:
+    """True when the dwelling described by ``facts`` fits ``criteria``.
+
+    - commune among the wanted communes (if any);
+    - typology among the wanted typologies (if any);
+    - surface at least the minimum; rent plus charges at most the maximum;
+    - floor at most the maximum floor;
+    - "lift required": ground floor (or below), or a lift;
+    - "accessible required": the tenant declared the dwelling adapted.
+    """
+    if criteria.commune_ids and facts.commune_id not in criteria.commune_ids:
+        return False
+    if criteria.typologies and facts.typology not in criteria.typologies:
+        return False
+    if criteria.min_surface is not None and facts.surface < criteria.min_surface:
+        return False
+    if criteria.max_monthly_cost is not None and facts.monthly_cost > criteria.max_monthly_cost:
+        return False
+    if criteria.max_floor is not None and facts.floor > criteria.max_floor:
+        return False
+    if criteria.lift_required and facts.floor > 0 and not facts.lift:
+        return False
+    if criteria.accessible_required and not facts.accessible:
+        return False
+    return True
+
+
+# --- From listings -------------------------------------------------------------------
+
+
+def facts_of(listing: Listing) -> Facts:
+    return Facts(
+        commune_id=listing.commune_id,
+        typology=listing.typology,
+        surface=Decimal(listing.surface),
+        monthly_cost=Decimal(listing.monthly_cost),
+        floor=listing.floor,
+        lift=listing.lift,
+        accessible=listing.accessible,
+    )
+
+
+def criteria_of(listing: Listing, commune_ids=None) -> Criteria:
+    if commune_ids is None:
+        commune_ids = listing.wanted_communes.values_list("pk", flat=True)
+    return Criteria(
+        commune_ids=frozenset(commune_ids),
+        typologies=frozenset(listing.wanted_typologies),
+        min_surface=listing.min_surface,
+        max_monthly_cost=listing.max_monthly_cost,
+        max_floor=listing.max_floor,
+        lift_required=listing.lift_required,
+        accessible_required=listing.accessible_required,
+    )
+
+
+# --- As SQL ---------------------------------------------------------------------------
+
+
+def facts_fit_q(criteria: Criteria) -> Q:
+    """Listings whose dwelling fits ``criteria`` (same rule as ``dwelling_fits``)."""
+    q = Q()
+    if criteria.commune_ids:
+        q &= Q(commune_id__in=sorted(criteria.commune_ids))
+    if criteria.typologies:
+        q &= Q(typology__in=sorted(criteria.typologies))
+    if criteria.min_surface is not None:
+        q &= Q(surface__gte=criteria.min_surface)
+    if criteria.max_monthly_cost is not None:
+        q &= Q(monthly_cost__lte=criteria.max_monthly_cost)
+    if criteria.max_floor is not None:
+        q &= Q(floor__lte=criteria.max_floor)
+    if criteria.lift_required:
+        q &= Q(floor__lte=0) | Q(lift=True)
+    if criteria.accessible_required:
+        q &= Q(accessible=True)
+    return q
+
+
+def _wanted_communes():
+    return Listing.wanted_communes.through.objects.filter(listing_id=OuterRef("pk"))
+
+
+def criteria_accept_q(facts: Facts) -> Q:
+    """Listings whose criteria accept ``facts`` (same rule as ``dwelling_fits``)."""
+    q = ~Exists(_wanted_communes()) | Exists(_wanted_communes().filter(commune_id=facts.commune_id))
+    no_typology = Q(**{name: False for name in TYPOLOGY_FIELDS.values()})
+    wanted = TYPOLOGY_FIELDS.get(facts.typology)
+    q &= (no_typology | Q(**{wanted: True})) if wanted else no_typology
+    q &= Q(min_surface__isnull=True) | Q(min_surface__lte=facts.surface)
+    q &= Q(max_monthly_cost__isnull=True) | Q(max_monthly_cost__gte=facts.monthly_cost)
+    q &= Q(max_floor__isnull=True) | Q(max_floor__gte=facts.floor)
+    if facts.floor > 0 and not facts.lift:
+        q &= Q(lift_required=False)
+    if not facts.accessible:
+        q &= Q(accessible_required=False)
+    return q
+
+
+def _condition(q: Q):
+    """A When() condition; an empty Q (no criteria) is always true."""
+    return Value(True) if not q else q
+
+
+def searchable_listings():
+    """Listings other tenants may see and contact: active, and eligible."""
+    return Listing.objects.filter(status=ListingStatus.ACTIVE, eligible=True)
+
+
+def annotate_match(queryset, viewer: Listing, viewer_criteria: Criteria | None = None):
+    """Add ``match_score`` (3 mutual, 2 theirs fits mine, 1 mine fits theirs, 0 none)."""
+    criteria = viewer_criteria or criteria_of(viewer)
+    facts = facts_of(viewer)
+    theirs = facts_fit_q(criteria)
+    mine = criteria_accept_q(facts)
+    return queryset.annotate(
+        theirs_fits_mine=Case(
+            When(_condition(theirs), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        mine_fits_theirs=Case(
+            When(mine, then=Value(True)), default=Value(False), output_field=BooleanField()
+        ),
+    ).annotate(
+        match_score=Case(
+            When(Q(theirs_fits_mine=True, mine_fits_theirs=True), then=Value(MUTUAL)),
+            When(theirs_fits_mine=True, then=Value(THEIRS_FITS_MINE)),
+            When(mine_fits_theirs=True, then=Value(MINE_FITS_THEIRS)),
+            default=Value(NO_MATCH),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def ranked_for(viewer: Listing, queryset=None):
+    """Searchable listings ranked for ``viewer``: mutual matches first, then one-way."""
+    queryset = searchable_listings() if queryset is None else queryset
+    return (
+        annotate_match(queryset.exclude(pk=viewer.pk), viewer)
+        .select_related("commune")
+        .order_by("-match_score", "-published_at", "-pk")
+    )
+
+
+def matches_for(viewer: Listing, queryset=None):
+    """Only the listings that match at least one way, ranked (the dashboard's list)."""
+    return ranked_for(viewer, queryset).filter(match_score__gt=NO_MATCH)
+
+
+def mutual_matches(viewer: Listing, queryset=None):
+    queryset = searchable_listings() if queryset is None else queryset
+    return queryset.exclude(pk=viewer.pk).filter(
+        facts_fit_q(criteria_of(viewer)), criteria_accept_q(facts_of(viewer))
+    )
+
+
+def match_reason(score: int) -> str:
+    return str(MATCH_REASONS.get(score, ""))

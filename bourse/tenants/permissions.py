@@ -1,0 +1,104 @@
+"""Who may see and do what with tenant accounts and listings.
+
+Tenants: a signed-in tenant whose account may be used (``lifecycle.sign_in_refusal``
+is re-checked on every request: an account deactivated or made ineligible
+while signed in is signed out). A tenant only ever reaches their own profile,
+listing and requests; another tenant's objects answer 404.
+
+Staff (same scope as ``bourse.permissions``): the AMO sees every landlord's
+tenants; a landlord's administrators and agents see their own landlord's
+tenants, and may deactivate, reactivate and anonymise them; moderation is for
+the AMO and the landlord's administrators (``moderation.can_moderate``).
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.translation import gettext_lazy as _
+
+from bourse import permissions as staff_permissions
+from bourse.models import StaffRole
+
+from . import lifecycle
+from .models import TenantProfile
+
+TENANT_STAFF_ROLES = (StaffRole.SUPER_ADMIN, StaffRole.LANDLORD_ADMIN, StaffRole.AGENT)
+
+
+def private(response):
+    add_never_cache_headers(response)
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+def tenant_profile(user) -> TenantProfile | None:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if "_tenant_profile" not in user.__dict__:
+        user.__dict__["_tenant_profile"] = (
+            TenantProfile.objects.select_related("listing", "dwelling", "landlord")
+            .filter(user=user, anonymised_at__isnull=True)
+            .first()
+        )
+    return user.__dict__["_tenant_profile"]
+
+
+def tenant_required(view):
+    """Signed-in tenant whose account may be used; sets ``request.tenant``."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("tenants:login"))
+        profile = tenant_profile(user)
+        if profile is None:
+            response = render(
+                request,
+                "tenants/forbidden.html",
+                {"message": _("Cet espace est réservé aux locataires inscrits.")},
+                status=403,
+            )
+            return private(response)
+        refusal = lifecycle.sign_in_refusal(profile)
+        if refusal:
+            logout(request)
+            messages.error(request, refusal)
+            return redirect_to_login(request.get_full_path(), reverse("tenants:login"))
+        request.tenant = profile
+        try:
+            response = view(request, *args, **kwargs)
+        except PermissionDenied as error:
+            raise Http404 from error
+        return private(response)
+
+    return wrapped
+
+
+# --- Staff ----------------------------------------------------------------------------
+
+
+def can_see_tenants(user) -> bool:
+    profile = staff_permissions.staff_profile(user)
+    if staff_permissions.is_super_admin(user):
+        return True
+    return profile is not None and profile.role in TENANT_STAFF_ROLES and profile.landlord_id
+
+
+def visible_tenants(user):
+    """Tenant accounts the staff user may see: all for the AMO, their landlord's otherwise."""
+    if not can_see_tenants(user):
+        return TenantProfile.objects.none()
+    return TenantProfile.objects.filter(landlord__in=staff_permissions.visible_landlords(user))
+
+
+def can_manage_tenant(user, profile: TenantProfile) -> bool:
+    """Deactivate, reactivate, anonymise: the AMO, or the tenant's landlord's staff."""
+    return can_see_tenants(user) and staff_permissions.can_view_landlord(user, profile.landlord)

@@ -1,0 +1,811 @@
+"""The tenant area ("espace locataire"): registration, sign-in, the three steps,
+dashboard, search, listings, contact requests. Thin views: rules live in
+``services``, ``lifecycle``, ``matching``, ``contacts`` and ``moderation``.
+
+Another tenant's profile, listing (unless searchable), request or photo
+answers 404.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
+
+from bourse.contact.forms import ContactForm
+from bourse.contact.views import ContactView
+
+from . import contacts, lifecycle, matching, moderation, services
+from .forms import (
+    AnswerForm,
+    ContactRequestForm,
+    CriteriaForm,
+    HousingSheetForm,
+    NurForm,
+    ProfileForm,
+    RegistrationForm,
+    ReportForm,
+    ResendConfirmationForm,
+    SearchForm,
+    TenantLoginForm,
+    TenantPasswordResetForm,
+)
+from .models import (
+    ContactRequest,
+    ContactStatus,
+    Listing,
+    ListingPhoto,
+    ListingStatus,
+    TenantProfile,
+)
+from .permissions import private, tenant_profile, tenant_required
+from .tokens import email_confirmation_token, read_keep_alive_token, user_pk_from_uid
+
+PAGE_SIZE = 20
+STEPS = (
+    ("profile", "profile_done_at", "tenants:step_profile"),
+    ("housing", "housing_done_at", "tenants:step_housing"),
+    ("criteria", "criteria_done_at", "tenants:step_criteria"),
+)
+
+
+def step_list(listing):
+    labels = {
+        "profile": _("Mon profil"),
+        "housing": _("Ma fiche logement"),
+        "criteria": _("Mes critères de recherche"),
+    }
+    return [
+        {
+            "key": key,
+            "label": labels[key],
+            "done": bool(getattr(listing, field)),
+            "url": reverse(url),
+        }
+        for key, field, url in STEPS
+    ]
+
+
+def next_step_url(listing):
+    for _key, field, url in STEPS:
+        if not getattr(listing, field):
+            return reverse(url)
+    return reverse("tenants:dashboard")
+
+
+def _safe_next(request, default):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+# --- Registration --------------------------------------------------------------------------------
+
+
+@never_cache
+@ratelimit(key="ip", rate="20/h", method="POST", block=False)
+def register(request):
+    if tenant_profile(request.user) is not None:
+        return redirect("tenants:dashboard")
+    form = RegistrationForm(request.POST or None)
+    help_landlord = None
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            form.is_valid()
+            form.add_error(
+                None, _("Trop de tentatives d’inscription : patientez une heure et réessayez.")
+            )
+        elif form.is_valid():
+            data = form.cleaned_data
+            try:
+                profile = services.register_tenant(
+                    landlord=data["landlord"],
+                    tenant_reference=data["tenant_reference"],
+                    housing_reference=data["housing_reference"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    birth_name=data["birth_name"],
+                    email=data["email"],
+                    password=data["password"],
+                )
+            except services.RegistrationError as error:
+                form.add_error(error.field, error.message)
+            else:
+                request.session["tenants_registered_email"] = profile.user.email
+                return redirect("tenants:register_done")
+        help_landlord = form.cleaned_data.get("landlord") if hasattr(form, "cleaned_data") else None
+    landlords = form.fields["landlord"].queryset.select_related(
+        "tenant_reference_help_image", "housing_reference_help_image"
+    )
+    help_images = [
+        landlord
+        for landlord in landlords
+        if landlord.tenant_reference_help_image_id or landlord.housing_reference_help_image_id
+    ]
+    return private(
+        render(
+            request,
+            "tenants/register.html",
+            {
+                "form": form,
+                "help_landlords": help_images,
+                "help_landlord": help_landlord,
+                "not_eligible": any(
+                    str(services.NOT_ELIGIBLE_MESSAGE) == str(e) for e in form.non_field_errors()
+                ),
+            },
+        )
+    )
+
+
+@never_cache
+def register_done(request):
+    return private(
+        render(
+            request,
+            "tenants/register_done.html",
+            {"email": request.session.get("tenants_registered_email", "")},
+        )
+    )
+
+
+@never_cache
+def confirm_email(request, uidb64, token):
+    pk = user_pk_from_uid(uidb64)
+    profile = (
+        TenantProfile.objects.select_related("user", "listing")
+        .filter(user_id=pk, anonymised_at__isnull=True)
+        .first()
+        if pk
+        else None
+    )
+    if profile is None or not email_confirmation_token.check_token(profile.user, token):
+        return private(render(request, "tenants/confirm_invalid.html", status=400))
+    services.confirm_email(profile)
+    refusal = lifecycle.sign_in_refusal(profile)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("tenants:login")
+    logout(request)
+    login(request, profile.user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(
+        request,
+        _("Votre adresse est confirmée. Complétez les trois étapes pour publier votre annonce."),
+    )
+    return redirect(next_step_url(profile.listing))
+
+
+@never_cache
+@ratelimit(key="ip", rate="10/h", method="POST", block=False)
+def resend_confirmation(request):
+    form = ResendConfirmationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and not getattr(request, "limited", False):
+        email = form.cleaned_data["email"]
+        profile = (
+            TenantProfile.objects.select_related("user")
+            .filter(
+                user__email__iexact=email,
+                email_confirmed_at__isnull=True,
+                anonymised_at__isnull=True,
+            )
+            .first()
+        )
+        if profile is not None:
+            from .notifications import send_email_confirmation
+
+            send_email_confirmation(profile)
+        # Same answer whether the address is known or not.
+        messages.success(
+            request,
+            _(
+                "Si un compte en attente de confirmation utilise cette adresse, un nouveau lien "
+                "vient d’y être envoyé."
+            ),
+        )
+        return redirect("tenants:login")
+    return private(render(request, "tenants/resend_confirmation.html", {"form": form}))
+
+
+# --- Sign-in -------------------------------------------------------------------------------------
+
+
+def find_tenant_user(identifier: str):
+    identifier = (identifier or "").strip()
+    if not identifier:
+        return None
+    profiles = TenantProfile.objects.select_related("user").filter(anonymised_at__isnull=True)
+    profile = profiles.filter(user__username__iexact=identifier).first() or (
+        profiles.filter(user__email__iexact=identifier).first()
+    )
+    return profile.user if profile else None
+
+
+@never_cache
+@ratelimit(key="post:username", rate="10/5m", method="POST", block=False)
+@ratelimit(key="ip", rate="30/5m", method="POST", block=False)
+def login_view(request):
+    form = TenantLoginForm(request.POST or None)
+    unconfirmed = False
+    if request.method == "POST" and form.is_valid():
+        if getattr(request, "limited", False):
+            form.add_error(
+                None,
+                _("Trop de tentatives de connexion : patientez quelques minutes et réessayez."),
+            )
+        else:
+            found = find_tenant_user(form.cleaned_data["username"])
+            user = None
+            if found is not None:
+                user = authenticate(
+                    request, username=found.username, password=form.cleaned_data["password"]
+                )
+            if user is None:
+                form.add_error(None, _("Adresse électronique ou mot de passe incorrect."))
+            else:
+                profile = TenantProfile.objects.select_related("listing", "dwelling").get(user=user)
+                services.sync_listing(profile.listing)
+                refusal = lifecycle.sign_in_refusal(profile)
+                if refusal:
+                    unconfirmed = not profile.email_confirmed
+                    form.add_error(None, refusal)
+                else:
+                    login(request, user)
+                    lifecycle.reactivate_on_sign_in(profile.listing, user)
+                    return redirect(_safe_next(request, reverse("tenants:dashboard")))
+    return private(
+        render(
+            request,
+            "tenants/login.html",
+            {"form": form, "unconfirmed": unconfirmed, "next": request.GET.get("next", "")},
+        )
+    )
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    messages.success(request, _("Vous êtes déconnecté."))
+    return redirect("tenants:login")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = TenantPasswordResetForm
+    template_name = "tenants/password_reset.html"
+    email_template_name = "tenants/emails/password_reset.txt"
+    subject_template_name = "tenants/emails/password_reset_subject.txt"
+    success_url = reverse_lazy("tenants:password_reset_done")
+
+    @method_decorator(ratelimit(key="ip", rate="10/h", method="POST", block=False))
+    def dispatch(self, *args, **kwargs):
+        return super().dispatch(*args, **kwargs)
+
+    def form_valid(self, form):
+        if getattr(self.request, "limited", False):
+            return redirect(self.success_url)
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "tenants/password_reset_confirm.html"
+    success_url = reverse_lazy("tenants:password_reset_complete")
+
+
+# --- Dashboard -----------------------------------------------------------------------------------
+
+
+@tenant_required
+def dashboard(request):
+    profile = request.tenant
+    listing = services.sync_listing(profile.listing)
+    requests_ = contacts.requests_of(profile)
+    pending_received = [
+        r
+        for r in requests_[:50]
+        if r.receiver_id == profile.pk and r.status == ContactStatus.PENDING
+    ]
+    matches = []
+    if listing.criteria_done_at:
+        matches = list(matching.matches_for(listing)[:5])
+        for item in matches:
+            item.reason = matching.match_reason(item.match_score)
+    deadline = lifecycle.next_automatic_deactivation(listing)
+    context = {
+        "profile": profile,
+        "listing": listing,
+        "steps": step_list(listing),
+        "next_step_url": next_step_url(listing),
+        "last_event": lifecycle.last_status_event(listing),
+        "matches": matches,
+        "requests": requests_[:5],
+        "pending_received": pending_received,
+        "deadline": deadline,
+        "show_deadline": deadline is not None
+        and lifecycle.warning_due(deadline, timezone.now()) is not None,
+        "ready_requests": [r for r in requests_[:50] if r.ready_at],
+    }
+    return render(request, "tenants/dashboard.html", context)
+
+
+@require_POST
+@tenant_required
+def suspend(request):
+    try:
+        lifecycle.suspend_by_tenant(request.tenant.listing, request.user)
+        messages.success(
+            request,
+            _(
+                "Votre annonce est suspendue : elle n’apparaît plus dans les recherches. "
+                "Au-delà de 4 mois de suspension, votre compte sera désactivé."
+            ),
+        )
+    except lifecycle.TransitionError as error:
+        messages.error(request, str(error))
+    return redirect("tenants:dashboard")
+
+
+@require_POST
+@tenant_required
+def resume(request):
+    try:
+        lifecycle.resume_by_tenant(request.tenant.listing, request.user)
+        messages.success(request, _("Votre annonce est de nouveau visible."))
+    except lifecycle.TransitionError as error:
+        messages.error(request, str(error))
+    return redirect("tenants:dashboard")
+
+
+# --- The three steps -----------------------------------------------------------------------------
+
+
+def _after_step(request, listing, was_active):
+    listing.refresh_from_db()
+    if listing.status == ListingStatus.ACTIVE and not was_active:
+        messages.success(
+            request,
+            _(
+                "Les trois étapes sont complètes : votre annonce est publiée et visible des "
+                "autres locataires."
+            ),
+        )
+        return redirect("tenants:dashboard")
+    messages.success(request, _("Vos informations sont enregistrées."))
+    return redirect(next_step_url(listing))
+
+
+@tenant_required
+def step_profile(request):
+    profile = request.tenant
+    listing = profile.listing
+    user = request.user
+    initial = {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "birth_name": profile.birth_name,
+        "phone": profile.phone,
+        "household_size": profile.household_size,
+        "exchange_reason": profile.exchange_reason,
+    }
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        was_active = listing.status == ListingStatus.ACTIVE
+        services.save_profile(listing, user, form.cleaned_data)
+        return _after_step(request, listing, was_active)
+    return render(
+        request,
+        "tenants/step_profile.html",
+        {"form": form, "steps": step_list(listing), "current": "profile", "profile": profile},
+    )
+
+
+@tenant_required
+def step_housing(request):
+    profile = request.tenant
+    listing = profile.listing
+    photos = list(listing.photos.filter(removed_at__isnull=True))
+    removed = list(listing.photos.filter(removed_at__isnull=False))
+    form = HousingSheetForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"description": listing.description, "accessible": listing.accessible},
+        photo_count=len(photos),
+    )
+    if request.method == "POST" and form.is_valid():
+        was_active = listing.status == ListingStatus.ACTIVE
+        uploads = [(content, "") for content in form.cleaned_data["photos"]]
+        try:
+            services.save_housing_sheet(listing, request.user, form.cleaned_data, uploads)
+        except ValidationError as error:
+            form.add_error("photos", error)
+        else:
+            return _after_step(request, listing, was_active)
+    return render(
+        request,
+        "tenants/step_housing.html",
+        {
+            "form": form,
+            "steps": step_list(listing),
+            "current": "housing",
+            "listing": listing,
+            "dwelling": profile.dwelling,
+            "photos": photos,
+            "removed_photos": removed,
+        },
+    )
+
+
+@require_POST
+@tenant_required
+def photo_delete(request, pk):
+    photo = get_object_or_404(
+        ListingPhoto, pk=pk, listing__tenant=request.tenant, removed_at__isnull=True
+    )
+    from .photos import delete_photo_file
+
+    delete_photo_file(photo)
+    photo.delete()
+    messages.success(request, _("La photo est supprimée."))
+    return redirect("tenants:step_housing")
+
+
+@tenant_required
+def step_criteria(request):
+    listing = request.tenant.listing
+    initial = {
+        "communes": list(listing.wanted_communes.values_list("pk", flat=True)),
+        "typologies": listing.wanted_typologies,
+        "min_surface": listing.min_surface,
+        "max_monthly_cost": listing.max_monthly_cost,
+        "max_floor": listing.max_floor,
+        "lift_required": listing.lift_required,
+        "accessible_required": listing.accessible_required,
+    }
+    form = CriteriaForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        was_active = listing.status == ListingStatus.ACTIVE
+        services.save_criteria(listing, request.user, form.cleaned_data)
+        return _after_step(request, listing, was_active)
+    return render(
+        request,
+        "tenants/step_criteria.html",
+        {"form": form, "steps": step_list(listing), "current": "criteria"},
+    )
+
+
+# --- Search --------------------------------------------------------------------------------------
+
+
+def filtered_listings(form):
+    """Searchable listings narrowed by the search form (the same rule as criteria)."""
+    queryset = matching.searchable_listings()
+    if not form.is_valid():
+        return queryset
+    data = form.cleaned_data
+    criteria = matching.Criteria(
+        commune_ids=frozenset([data["commune"].pk]) if data.get("commune") else frozenset(),
+        typologies=frozenset([data["typology"]]) if data.get("typology") else frozenset(),
+        min_surface=data.get("min_surface"),
+        max_monthly_cost=data.get("max_monthly_cost"),
+    )
+    queryset = queryset.filter(matching.facts_fit_q(criteria))
+    if data.get("department"):
+        queryset = queryset.filter(commune__department=data["department"])
+    if data.get("lift"):
+        queryset = queryset.filter(lift=True)
+    return queryset
+
+
+def first_photos():
+    return Prefetch(
+        "photos",
+        queryset=ListingPhoto.objects.filter(removed_at__isnull=True).order_by("created_at", "pk"),
+        to_attr="visible_photos",
+    )
+
+
+@tenant_required
+def search(request):
+    listing = request.tenant.listing
+    form = SearchForm(request.GET or None)
+    results = matching.ranked_for(listing, filtered_listings(form)).prefetch_related(first_photos())
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    for item in page.object_list:
+        item.reason = matching.match_reason(item.match_score)
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "tenants/search.html",
+        {
+            "form": form,
+            "page": page,
+            "query": params.urlencode(),
+            "map_url": reverse("tenants:search_map") + (f"?{params.urlencode()}" if params else ""),
+            "tiles_url": settings.TENANT_MAP_TILES_URL,
+            "tiles_attribution": settings.TENANT_MAP_ATTRIBUTION,
+            "criteria_done": bool(listing.criteria_done_at),
+        },
+    )
+
+
+@tenant_required
+def search_map(request):
+    """Markers for the map: per commune, a count of listings — no personal data."""
+    form = SearchForm(request.GET or None)
+    rows = (
+        filtered_listings(form)
+        .exclude(pk=request.tenant.listing.pk)
+        .filter(commune__latitude__isnull=False)
+        .values("commune_id", "commune__name", "commune__latitude", "commune__longitude")
+        .annotate(count=Count("pk"))
+        .order_by("-count")[:500]
+    )
+    base = reverse("tenants:search")
+    markers = [
+        {
+            "commune": row["commune__name"],
+            "lat": row["commune__latitude"],
+            "lng": row["commune__longitude"],
+            "count": row["count"],
+            "url": f"{base}?commune={row['commune_id']}",
+        }
+        for row in rows
+    ]
+    return JsonResponse({"markers": markers})
+
+
+# --- A listing -----------------------------------------------------------------------------------
+
+
+def visible_listing(request, pk) -> Listing:
+    """A searchable listing, or the tenant's own; anything else is 404."""
+    own = request.tenant.listing
+    queryset = Listing.objects.select_related("commune", "tenant__user").prefetch_related(
+        first_photos(), "wanted_communes"
+    )
+    if own.pk == int(pk):
+        return get_object_or_404(queryset, pk=pk)
+    return get_object_or_404(queryset.filter(status=ListingStatus.ACTIVE, eligible=True), pk=pk)
+
+
+@tenant_required
+def listing_detail(request, pk):
+    profile = request.tenant
+    listing = visible_listing(request, pk)
+    own = listing.pk == profile.listing.pk
+    context = {
+        "listing": listing,
+        "own": own,
+        "photos": listing.visible_photos,
+        "wanted_communes": list(listing.wanted_communes.all()),
+        "contact_form": ContactRequestForm(),
+        "report_form": ReportForm(),
+    }
+    if not own:
+        scored = matching.annotate_match(Listing.objects.filter(pk=listing.pk), profile.listing)
+        score = scored.values_list("match_score", flat=True).first() or 0
+        context["reason"] = matching.match_reason(score)
+        context["refusal"] = contacts.contact_refusal(profile, listing)
+        context["open_request"] = contacts.open_request_between(profile, listing.tenant)
+    return render(request, "tenants/listing_detail.html", context)
+
+
+@require_POST
+@tenant_required
+def contact_create(request, pk):
+    profile = request.tenant
+    listing = visible_listing(request, pk)
+    form = ContactRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            request_obj = contacts.send_request(profile, listing, form.cleaned_data["message"])
+        except contacts.ContactError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, _("Votre demande est envoyée. Vous serez prévenu de la réponse.")
+            )
+            return redirect("tenants:request_detail", pk=request_obj.pk)
+    context = {
+        "listing": listing,
+        "own": False,
+        "photos": listing.visible_photos,
+        "wanted_communes": list(listing.wanted_communes.all()),
+        "contact_form": form,
+        "report_form": ReportForm(),
+        "refusal": contacts.contact_refusal(profile, listing),
+        "open_request": contacts.open_request_between(profile, listing.tenant),
+    }
+    return render(request, "tenants/listing_detail.html", context, status=400)
+
+
+@require_POST
+@tenant_required
+def report_listing(request, pk):
+    listing = visible_listing(request, pk)
+    if listing.pk == request.tenant.listing.pk:
+        raise Http404
+    form = ReportForm(request.POST)
+    if form.is_valid():
+        moderation.report(
+            listing, request.tenant, form.cleaned_data["reason"], form.cleaned_data["comment"]
+        )
+        messages.success(request, _("Merci : l’annonce sera examinée par l’équipe de modération."))
+    else:
+        messages.error(request, _("Choisissez le motif du signalement."))
+    return redirect("tenants:listing", pk=listing.pk)
+
+
+# --- Contact requests ----------------------------------------------------------------------------
+
+
+@tenant_required
+def requests_list(request):
+    profile = request.tenant
+    items = contacts.requests_of(profile)
+    received = [r for r in items if r.receiver_id == profile.pk]
+    sent = [r for r in items if r.sender_id == profile.pk]
+    return render(
+        request,
+        "tenants/requests.html",
+        {"received": received, "sent": sent, "profile": profile},
+    )
+
+
+@tenant_required
+def request_detail(request, pk):
+    profile = request.tenant
+    request_obj = get_object_or_404(
+        ContactRequest.objects.select_related(
+            "sender__user",
+            "receiver__user",
+            "sender__listing__commune",
+            "receiver__listing__commune",
+        ).filter(Q(sender=profile) | Q(receiver=profile)),
+        pk=pk,
+    )
+    answer_form = AnswerForm()
+    nur_form = NurForm(initial={"nur": profile.nur})
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "answer":
+                answer_form = AnswerForm(request.POST)
+                if answer_form.is_valid():
+                    accept = answer_form.cleaned_data["decision"] == "accept"
+                    contacts.answer(
+                        request_obj, profile, accept, answer_form.cleaned_data["answer"]
+                    )
+                    messages.success(
+                        request,
+                        _("Vous avez accepté la demande. Saisissez votre NUR ci-dessous.")
+                        if accept
+                        else _("Vous avez décliné la demande."),
+                    )
+                    return redirect("tenants:request_detail", pk=request_obj.pk)
+            elif action == "withdraw":
+                contacts.withdraw(request_obj, profile)
+                messages.success(request, _("Votre demande est retirée."))
+                return redirect("tenants:request_detail", pk=request_obj.pk)
+            elif action == "nur":
+                if request_obj.status != ContactStatus.ACCEPTED:
+                    raise contacts.ContactError(_("La demande doit d’abord être acceptée."))
+                nur_form = NurForm(request.POST)
+                if nur_form.is_valid():
+                    contacts.set_nur(profile, nur_form.cleaned_data["nur"])
+                    messages.success(request, _("Votre NUR est enregistré."))
+                    return redirect("tenants:request_detail", pk=request_obj.pk)
+            else:
+                raise Http404
+        except contacts.ContactError as error:
+            messages.error(request, str(error))
+            return redirect("tenants:request_detail", pk=request_obj.pk)
+        request_obj.refresh_from_db()
+    other = request_obj.other(profile)
+    return render(
+        request,
+        "tenants/request_detail.html",
+        {
+            "req": request_obj,
+            "profile": profile,
+            "other": other,
+            "other_listing": getattr(other, "listing", None),
+            "is_receiver": request_obj.receiver_id == profile.pk,
+            "answer_form": answer_form,
+            "nur_form": nur_form,
+        },
+    )
+
+
+# --- Photos, keep-alive, contact form ------------------------------------------------------------
+
+
+@never_cache
+def photo(request, pk):
+    """A listing photo: for signed-in tenants (searchable listings and their own)
+    and for the staff who can see the tenant; never cached publicly."""
+    from .permissions import can_manage_tenant
+
+    item = get_object_or_404(
+        ListingPhoto.objects.select_related("listing__tenant__landlord"),
+        pk=pk,
+        removed_at__isnull=True,
+    )
+    listing = item.listing
+    user = request.user
+    allowed = False
+    viewer = tenant_profile(user)
+    if viewer is not None and lifecycle.sign_in_refusal(viewer) is None:
+        allowed = listing.pk == viewer.listing.pk or listing.searchable
+    elif user.is_authenticated:
+        allowed = can_manage_tenant(user, listing.tenant)
+    if not allowed or not item.file:
+        raise Http404
+    try:
+        handle = item.file.open("rb")
+    except (FileNotFoundError, OSError) as error:
+        raise Http404 from error
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@never_cache
+def keep_alive(request, token):
+    data = read_keep_alive_token(token)
+    listing = (
+        Listing.objects.select_related("tenant__user").filter(pk=data["l"]).first()
+        if data
+        else None
+    )
+    if listing is None:
+        return private(render(request, "tenants/keep_alive.html", {"invalid": True}, status=400))
+    done = False
+    error = ""
+    if request.method == "POST":
+        try:
+            lifecycle.keep_alive(listing, data.get("k", ""))
+            done = True
+        except lifecycle.TransitionError as exc:
+            error = str(exc)
+    return private(
+        render(
+            request,
+            "tenants/keep_alive.html",
+            {"listing": listing, "kind": data.get("k"), "done": done, "error": error},
+        )
+    )
+
+
+class TenantContactView(ContactView):
+    """The contact form, prefilled for the signed-in tenant (posts to the public form)."""
+
+    template_name = "tenants/contact.html"
+
+    def get_initial(self):
+        profile = self.request.tenant
+        user = self.request.user
+        return ContactForm.initial_for_tenant(
+            name=user.get_full_name(),
+            email=user.email,
+            landlord=profile.landlord,
+            tenant_reference=profile.tenant_reference,
+        )
+
+
+tenant_contact = tenant_required(TenantContactView.as_view())
