@@ -226,6 +226,34 @@ def http_get(url: str, timeout: float = 10) -> tuple[int, dict[str, str], str]:
 # --- Shared environment -------------------------------------------------------------
 
 
+def local_redis() -> str | None:
+    """redis://127.0.0.1:6379/3 when a Redis server answers there (the page
+    cache needs a cache shared by the gunicorn workers)."""
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5) as sock:
+            sock.sendall(b"PING\r\n")
+            if sock.recv(16).startswith(b"+PONG"):
+                return "redis://127.0.0.1:6379/3"
+    except OSError:
+        pass
+    return None
+
+
+def ensure_postgres_database(url: str) -> None:
+    """Create the database named in ``url`` when it does not exist yet."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin_url = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
+        ).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -270,14 +298,18 @@ class Context:
             LOG_LEVEL="ERROR",
             PYTHONUNBUFFERED="1",
         )
+        redis = os.environ.get("REDIS_URL") or local_redis()
+        if redis:
+            env["REDIS_URL"] = redis
+        if database_url.startswith(("postgres://", "postgresql://")):
+            ensure_postgres_database(database_url)
         self.env = env
-        redis = os.environ.get("REDIS_URL")
         db_kind = "DATABASE_URL" if os.environ.get("DATABASE_URL") else "temporary SQLite"
         print(f"database : {redacted(database_url)} ({db_kind})")
         cache_kind = (
-            f"{redacted(redis)} (REDIS_URL)"
+            f"{redacted(redis)} ({'REDIS_URL' if os.environ.get('REDIS_URL') else 'local Redis'})"
             if redis
-            else "local memory, one per process (set REDIS_URL to share it)"
+            else "local memory, one per process: the page cache is off in production"
         )
         print(f"cache    : {cache_kind}")
         self.loadgen = self._pick_loadgen()
