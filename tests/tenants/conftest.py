@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from bourse.models import Commune, Dwelling, Landlord, StaffRole
 from bourse.permissions import set_staff_role
-from bourse.territories import ensure_reference_data
 from bourse.tenants import services
 from bourse.tenants.models import (
     ActorKind,
@@ -17,6 +16,7 @@ from bourse.tenants.models import (
     ListingStatus,
     TenantProfile,
 )
+from bourse.territories import ensure_reference_data
 
 User = get_user_model()
 PASSWORD = "Mot-de-passe-locataire-1"

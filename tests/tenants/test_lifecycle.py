@@ -121,7 +121,7 @@ def test_history_names_the_amo_when_the_super_administrator_acts(tenant, amo):
     assert lifecycle.last_status_event(listing).actor_kind == ActorKind.AMO
 
 
-# --- Automatic deactivations and their warnings ------------------------------------------------------
+# --- Automatic deactivations and their warnings ---------------------------------------------
 
 
 def test_deactivation_after_three_months_without_sign_in_with_warnings_a_month_and_a_week_ahead(
