@@ -19,6 +19,7 @@ urlpatterns = [
     path("recherche/", search_views.search, name="search"),
     path("bourse/", include("bourse.urls")),
     path("contact/", include("bourse.contact.urls")),
+    path("dossiers/", include("bourse.exchanges.urls")),
     path("", include("bourse.tenants.urls")),
     path("_bench/hello/", views.hello_world, name="hello_world"),
 ]

@@ -1,0 +1,364 @@
+"""Screens of the exchange files: landlords' dashboard and file page, the tenant's view, the PDF.
+
+Views parse and display; every rule is in ``workflow`` (what may be done),
+``access`` (who sees what), ``alerts`` and ``deadlines``.
+"""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, IntegerField, Prefetch, Value, When
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from bourse import permissions as staff_permissions
+from bourse.permissions import forbidden, staff_required
+from bourse.staff_views import staff_context
+
+from . import access, alerts, deadlines, display, workflow
+from .agreement import agreement_pdf
+from .forms import DashboardFilterForm, decorate, form_for
+from .models import CLOSED_STEPS, OPEN_STEPS, ExchangeFile, ExchangeParty, Step
+
+PAGE_SIZE = 50
+
+
+# --- Landlords' dashboard ---------------------------------------------------------
+
+
+def _filtered(request, form, today):
+    user = request.user
+    files = access.visible_files(user)
+    landlord = None
+    raw_landlord = request.GET.get("bailleur", "")
+    if raw_landlord and not staff_permissions.is_super_admin(user):
+        own = staff_permissions.user_landlord(user)
+        if own is None or raw_landlord != str(own.pk):
+            raise PermissionDenied
+    data = form.cleaned_data if form.is_valid() else {}
+    landlord = data.get("bailleur")
+    if landlord is not None:
+        files = files.for_landlord(landlord)
+    scope = files
+    status = data.get("statut") or "en_cours"
+    if status == "en_cours":
+        files = files.filter(step__in=OPEN_STEPS)
+    elif status == "realises":
+        files = files.filter(step=Step.DONE)
+    elif status == "clos":
+        files = files.filter(step__in=CLOSED_STEPS)
+    if data.get("etape"):
+        files = files.filter(step=data["etape"])
+    alert = data.get("alerte")
+    if alert == "oui":
+        files = files.filter(alerts.any_alert_q(today))
+    elif alert:
+        files = files.filter(alerts.RULES[int(alert)].query(today))
+    age = data.get("anciennete")
+    month_ago = today - dt.timedelta(days=30)
+    three_months_ago = today - dt.timedelta(days=91)
+    if age == "moins_1_mois":
+        files = files.filter(nurs_date__gt=month_ago)
+    elif age == "1_3_mois":
+        files = files.filter(nurs_date__lte=month_ago, nurs_date__gt=three_months_ago)
+    elif age == "plus_3_mois":
+        files = files.filter(nurs_date__lte=three_months_ago)
+    return scope, files
+
+
+def _ordered(files, today):
+    alert_count = Value(0)
+    for rule in alerts.RULES.values():
+        alert_count = alert_count + Case(
+            When(rule.query(today), then=Value(1)), default=Value(0), output_field=IntegerField()
+        )
+    files = alerts.annotate_alerts(files, today).annotate(
+        overdue=Case(
+            When(deadlines.overdue_q(today), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+        alert_count=alert_count,
+    )
+    return files.order_by("-overdue", "-alert_count", "nurs_date", "pk").prefetch_related(
+        Prefetch(
+            "parties",
+            queryset=ExchangeParty.objects.select_related("landlord", "dwelling_left__commune"),
+        )
+    )
+
+
+@staff_required
+def dashboard(request):
+    today = timezone.localdate()
+    super_admin = staff_permissions.is_super_admin(request.user)
+    form = DashboardFilterForm(request.GET or None, show_landlord=super_admin)
+    scope, files = _filtered(request, form, today)
+    step_counts = dict(scope.values_list("step").annotate(n=Count("pk")).values_list("step", "n"))
+    open_scope = scope.filter(step__in=OPEN_STEPS)
+    alert_counts = open_scope.aggregate(
+        **{
+            f"a{int(alert)}": Count("pk", filter=rule.query(today))
+            for alert, rule in alerts.RULES.items()
+        },
+        overdue=Count("pk", filter=deadlines.overdue_q(today)),
+    )
+    page = Paginator(_ordered(files, today), PAGE_SIZE).get_page(request.GET.get("page"))
+    for file in page:
+        file.alert_list = [(a, alerts.RULES[a]) for a in alerts.annotated_alerts(file)]
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "exchanges/dashboard.html",
+        staff_context(
+            request,
+            form=form,
+            page=page,
+            query=params.urlencode(),
+            step_rows=[(s, step_counts.get(s.value, 0)) for s in Step],
+            alert_rows=[
+                (alert, rule, alert_counts[f"a{int(alert)}"])
+                for alert, rule in alerts.RULES.items()
+            ],
+            overdue_count=alert_counts["overdue"],
+            open_count=open_scope.count(),
+            today=today,
+        ),
+    )
+
+
+# --- File page (staff) --------------------------------------------------------------
+
+
+def _staff_file(request, pk) -> ExchangeFile:
+    file = get_object_or_404(ExchangeFile, pk=pk)
+    if not access.can_view_file(request.user, file):
+        raise Http404  # another organisation's file does not exist for this user
+    return file
+
+
+def _parties(file):
+    return list(
+        file.parties.select_related(
+            "landlord", "dwelling_left__commune", "dwelling_taken__commune", "tenant_user"
+        ).order_by("position")
+    )
+
+
+def file_page_context(request, file, parties, bound=None):
+    """Everything the file page shows; ``bound`` replaces one action's form (errors)."""
+    today = timezone.localdate()
+    by_dwelling = {p.dwelling_left_id: p for p in parties}
+    party_rows = []
+    for party in parties:
+        taken_from = by_dwelling.get(party.dwelling_taken_id)
+        party_rows.append(
+            {
+                "party": party,
+                "left_contingent": display.contingent(party.dwelling_left),
+                "taken_contingent": display.contingent(party.dwelling_taken),
+                "taken_from": taken_from,
+            }
+        )
+    actions = []
+    for available in workflow.available_actions(file, request.user, parties):
+        key = (available.action, available.party.pk if available.party else None)
+        if bound is not None and bound[0] == key:
+            form = bound[1]
+        else:
+            form = form_for(available.action, file=file, parties=parties, party=available.party)
+        undo_label = ""
+        if available.undo_event is not None:
+            undo_label = display.action_label(available.undo_event.action)
+        actions.append(
+            {"available": available, "form": decorate(form), "key": key, "undo_label": undo_label}
+        )
+    events = list(
+        file.events.select_related("actor", "actor_landlord", "party").order_by("at", "pk")
+    )
+    timeline = [
+        {
+            "event": e,
+            "label": display.action_label(e.action),
+            "actor": display.actor_label(e),
+            "summary": display.event_summary(e),
+            "from": display.step_label(e.from_step),
+            "to": display.step_label(e.to_step),
+        }
+        for e in events
+    ]
+    return staff_context(
+        request,
+        file=file,
+        parties=party_rows,
+        track=display.step_track(file),
+        deadlines=deadlines.deadlines(file, today),
+        alert_list=[(a, alerts.RULES[a]) for a in alerts.alerts_of(file, today)],
+        actions=actions,
+        timeline=list(reversed(timeline)),
+        can_download=access.can_download_agreement(request.user, file),
+    )
+
+
+@staff_required
+def file_page(request, pk):
+    file = _staff_file(request, pk)
+    parties = _parties(file)
+    return render(request, "exchanges/file.html", file_page_context(request, file, parties))
+
+
+SUCCESS = {
+    "close_by_landlord": gettext_lazy("Le dossier est clos."),
+    "reopen": gettext_lazy("Le dossier est réactivé."),
+    "undo": gettext_lazy("L’action est annulée : le dossier revient à l’étape précédente."),
+}
+
+
+@staff_required
+@require_POST
+def file_action(request, pk, action):
+    if action not in workflow.TRANSITIONS or action in ("renounce", "close_for_inactivity"):
+        raise Http404
+    file = _staff_file(request, pk)
+    parties = _parties(file)
+    party = None
+    if workflow.Req.PARTY in workflow.TRANSITIONS[action].requires:
+        raw = request.POST.get("party", "")
+        party = next((p for p in parties if str(p.pk) == raw), None)
+        if party is None:
+            raise Http404
+    form = form_for(action, request.POST, file=file, parties=parties, party=party)
+    if form.is_valid():
+        try:
+            workflow.perform(
+                file,
+                action,
+                request.user,
+                expected_step=form.cleaned_data["expected_step"],
+                party=party,
+                data=form.action_data(),
+            )
+        except workflow.StaleStep as error:
+            messages.error(request, str(error))
+            return redirect("exchanges:file", pk=file.pk)
+        except workflow.NotAllowed as error:
+            return forbidden(request, str(error))
+        except workflow.TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            message = SUCCESS.get(action) or _("« %(action)s » : c’est enregistré.") % {
+                "action": workflow.TRANSITIONS[action].label
+            }
+            messages.success(request, message)
+            return redirect("exchanges:file", pk=file.pk)
+    file.refresh_from_db()
+    key = (action, party.pk if party else None)
+    context = file_page_context(request, file, _parties(file), bound=(key, form))
+    context["error_action"] = key
+    return render(request, "exchanges/file.html", context, status=400)
+
+
+# --- The exchange agreement ------------------------------------------------------------
+
+
+@never_cache
+def agreement(request, pk):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("bourse:staff_login"))
+    file = get_object_or_404(ExchangeFile, pk=pk)
+    if not access.can_download_agreement(request.user, file):
+        raise Http404
+    response = HttpResponse(agreement_pdf(file), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="accord-echange-{file.reference}.pdf"'
+    return response
+
+
+# --- Tenant view ------------------------------------------------------------------------
+
+
+def tenant_required(view):
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), access.tenant_login_url())
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return never_cache(wrapped)
+
+
+def _tenant_file(request, pk):
+    file = access.tenant_files(request.user).filter(pk=pk).first()
+    if file is None:
+        raise Http404
+    return file
+
+
+@tenant_required
+def tenant_files(request):
+    files = list(access.tenant_files(request.user).order_by("-opened_at"))
+    if len(files) == 1:
+        return redirect("exchanges:tenant_file", pk=files[0].pk)
+    return render(request, "exchanges/tenant_files.html", {"files": files})
+
+
+def tenant_context(request, file, form=None):
+    parties = _parties(file)
+    own = next(p for p in parties if p.tenant_user_id == request.user.pk)
+    taken_from = next((p for p in parties if p.dwelling_left_id == own.dwelling_taken_id), None)
+    can_renounce = workflow.can(file, request.user, "renounce", parties=parties)
+    if can_renounce and form is None:
+        form = decorate(form_for("renounce", file=file, parties=parties))
+    return {
+        "file": file,
+        "own": own,
+        "taken_from": taken_from,
+        "household_count": len(parties),
+        "track": display.step_track(file),
+        "next_step": display.tenant_next_step(file),
+        "form": form if can_renounce else None,
+    }
+
+
+@tenant_required
+def tenant_file(request, pk):
+    file = _tenant_file(request, pk)
+    return render(request, "exchanges/tenant_file.html", tenant_context(request, file))
+
+
+@tenant_required
+@require_POST
+def tenant_renounce(request, pk):
+    file = _tenant_file(request, pk)
+    parties = _parties(file)
+    form = decorate(form_for("renounce", request.POST, file=file, parties=parties))
+    if form.is_valid():
+        try:
+            workflow.perform(
+                file,
+                "renounce",
+                request.user,
+                expected_step=form.cleaned_data["expected_step"],
+                data=form.action_data(),
+            )
+        except workflow.StaleStep as error:
+            messages.error(request, str(error))
+            return redirect("exchanges:tenant_file", pk=file.pk)
+        except workflow.TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Vous avez renoncé à l’échange : le dossier est clos."))
+            return redirect("exchanges:tenant_file", pk=file.pk)
+    file.refresh_from_db()
+    context = tenant_context(request, file, form=form)
+    return render(request, "exchanges/tenant_file.html", context, status=400)

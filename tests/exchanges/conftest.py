@@ -1,0 +1,202 @@
+"""Fixtures of the exchange-file tests: three landlords, their agents, the AMO,
+tenants, dwellings, and helpers that carry a file to a given step through the
+real workflow."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from bourse.exchanges import workflow
+from bourse.exchanges.api import open_exchange_file
+from bourse.exchanges.models import CalDecision, ExchangeFile, Step
+from bourse.models import Commune, Dwelling, Landlord, StaffRole
+from bourse.permissions import set_staff_role
+
+User = get_user_model()
+PASSWORD = "Mot-de-passe-1"
+
+
+def make_staff(username, role, landlord=None):
+    user = User.objects.create_user(
+        username, email=f"{username}@bailleur.example", password=PASSWORD, first_name="Agent"
+    )
+    set_staff_role(user, role, landlord)
+    return user
+
+
+def make_tenant(username):
+    return User.objects.create_user(
+        username, email=f"{username}@locataire.example", password=PASSWORD, first_name="Loc"
+    )
+
+
+_counter = iter(range(1, 10_000))
+
+
+def make_dwelling(landlord, insee="93048", slug="x", **extra):
+    n = next(_counter)
+    values = dict(
+        landlord=landlord,
+        housing_reference=f"LOG-{slug}-{n}",
+        address=f"{n} rue de la République",
+        commune=Commune.objects.get(pk=insee),
+        typology="T3",
+        surface=Decimal("62.5"),
+        floor=2,
+        lift=True,
+        rent=Decimal("480.00"),
+        charges=Decimal("95.00"),
+        reservataire_kind="commune",
+        reservataire_code=insee,
+        tenant_reference=f"LOC-{slug}-{n}",
+        tenant_name=f"NOM{n}",
+        eligible_flag=True,
+        contact1_email=f"contact1@{slug}.example",
+        contact2_email=f"contact2@{slug}.example",
+    )
+    values.update(extra)
+    return Dwelling.objects.create(**values)
+
+
+@pytest.fixture
+def landlords(db):
+    return {
+        "a": Landlord.objects.create(name="Bailleur A", siret="73282932000074"),
+        "b": Landlord.objects.create(name="Bailleur B", siret="34434421000051"),
+        "c": Landlord.objects.create(name="Bailleur C", siret="55208131766522"),
+    }
+
+
+@pytest.fixture
+def agents(landlords):
+    return {
+        key: make_staff(f"agent-{key}", StaffRole.AGENT, landlord)
+        for key, landlord in landlords.items()
+    }
+
+
+@pytest.fixture
+def landlord_admins(landlords):
+    return {
+        key: make_staff(f"admin-{key}", StaffRole.LANDLORD_ADMIN, landlord)
+        for key, landlord in landlords.items()
+    }
+
+
+@pytest.fixture
+def amo(db):
+    return make_staff("amo", StaffRole.SUPER_ADMIN)
+
+
+@pytest.fixture
+def partner(db):
+    return make_staff("partenaire", StaffRole.PARTNER)
+
+
+@pytest.fixture
+def tenants(db):
+    return {key: make_tenant(f"locataire-{key}") for key in ("a", "b", "c")}
+
+
+@pytest.fixture
+def dwellings(landlords):
+    return {
+        "a": make_dwelling(landlords["a"], "93048", "a"),
+        "b": make_dwelling(landlords["b"], "75111", "b"),
+        "c": make_dwelling(landlords["c"], "94028", "c"),
+    }
+
+
+def open_file(dwellings, tenants, keys=("a", "b"), nurs_date=None, **kwargs):
+    return open_exchange_file(
+        [
+            {"dwelling_left": dwellings[k], "nur": f"NUR-{k.upper()}", "tenant_user": tenants[k]}
+            for k in keys
+        ],
+        tenants[keys[-1]],
+        nurs_date=nurs_date,
+        **kwargs,
+    )
+
+
+@pytest.fixture
+def file2(dwellings, tenants):
+    return open_file(dwellings, tenants, ("a", "b"))
+
+
+@pytest.fixture
+def file3(dwellings, tenants):
+    return open_file(dwellings, tenants, ("a", "b", "c"))
+
+
+def cal_dates(file, start=None, gap=0):
+    start = start or timezone.localdate() + dt.timedelta(days=10)
+    return {
+        p.pk: start + dt.timedelta(days=gap if i == len(file.parties.all()) - 1 else 0)
+        for i, p in enumerate(file.parties.order_by("position"))
+    }
+
+
+ORDER = [
+    Step.CREATED,
+    Step.PRE_INSTRUCTION,
+    Step.INSTRUCTION,
+    Step.CAL_SCHEDULED,
+    Step.CAL_DECISIONS,
+    Step.ATTRIBUTED,
+    Step.MOVE_PERIOD_SET,
+    Step.MOVE_SCHEDULED,
+    Step.DONE,
+]
+
+
+def advance(file, to_step, user, **kwargs):
+    """Carry ``file`` forward to ``to_step`` as ``user`` (a super administrator
+    or a landlord of every party) through the workflow."""
+    today = timezone.localdate()
+    file.refresh_from_db()
+    while file.step != to_step:
+        step = file.step
+        if step == Step.CREATED:
+            workflow.perform(file, "start_pre_instruction", user, **kwargs)
+        elif step == Step.PRE_INSTRUCTION:
+            workflow.perform(file, "validate_pre_instruction", user, **kwargs)
+        elif step == Step.INSTRUCTION:
+            data = {"cal_dates": cal_dates(file)}
+            workflow.perform(file, "schedule_cal", user, data=data, **kwargs)
+        elif step in (Step.CAL_SCHEDULED, Step.CAL_DECISIONS):
+            party = file.parties.filter(cal_decision="").order_by("position").first()
+            if to_step == Step.CAL_DECISIONS and step == Step.CAL_DECISIONS:
+                break
+            workflow.perform(
+                file,
+                "record_cal_decision",
+                user,
+                party=party,
+                data={"decision": CalDecision.ATTRIBUTION},
+                **kwargs,
+            )
+        elif step == Step.ATTRIBUTED:
+            workflow.perform(
+                file,
+                "set_move_period",
+                user,
+                data={"start": today + dt.timedelta(days=5), "end": today + dt.timedelta(days=20)},
+                **kwargs,
+            )
+        elif step == Step.MOVE_PERIOD_SET:
+            workflow.perform(
+                file, "set_move_date", user, data={"date": today + dt.timedelta(days=10)}, **kwargs
+            )
+        elif step == Step.MOVE_SCHEDULED:
+            workflow.perform(file, "set_completion", user, data={"date": today}, **kwargs)
+        else:
+            raise AssertionError(f"cannot advance from {step}")
+        file.refresh_from_db()
+    return file
+
+
+__all__ = ["ExchangeFile"]
