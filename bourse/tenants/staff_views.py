@@ -172,7 +172,7 @@ def tenant_reactivate(request, pk):
 @staff_required(test=can_see_tenants)
 def tenant_anonymise(request, pk):
     profile = _managed(request, pk)
-    form = AnonymiseForm(request.POST or None)
+    form = AnonymiseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.anonymise(profile, request.user)
         messages.success(request, _("Le locataire est anonymisé."))

@@ -102,7 +102,7 @@ def _safe_next(request, default):
 def register(request):
     if tenant_profile(request.user) is not None:
         return redirect("tenants:dashboard")
-    form = RegistrationForm(request.POST or None)
+    form = RegistrationForm(request.POST if request.method == "POST" else None)
     help_landlord = None
     if request.method == "POST":
         if getattr(request, "limited", False):
@@ -193,7 +193,7 @@ def confirm_email(request, uidb64, token):
 @never_cache
 @ratelimit(key="ip", rate="10/h", method="POST", block=False)
 def resend_confirmation(request):
-    form = ResendConfirmationForm(request.POST or None)
+    form = ResendConfirmationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid() and not getattr(request, "limited", False):
         email = form.cleaned_data["email"]
         profile = (
@@ -239,7 +239,7 @@ def find_tenant_user(identifier: str):
 @ratelimit(key="post:username", rate="10/5m", method="POST", block=False)
 @ratelimit(key="ip", rate="30/5m", method="POST", block=False)
 def login_view(request):
-    form = TenantLoginForm(request.POST or None)
+    form = TenantLoginForm(request.POST if request.method == "POST" else None)
     unconfirmed = False
     if request.method == "POST" and form.is_valid():
         if getattr(request, "limited", False):
@@ -400,7 +400,7 @@ def step_profile(request):
         "household_size": profile.household_size,
         "exchange_reason": profile.exchange_reason,
     }
-    form = ProfileForm(request.POST or None, initial=initial)
+    form = ProfileForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         was_active = listing.status == ListingStatus.ACTIVE
         services.save_profile(listing, user, form.cleaned_data)
@@ -419,8 +419,8 @@ def step_housing(request):
     photos = list(listing.photos.filter(removed_at__isnull=True))
     removed = list(listing.photos.filter(removed_at__isnull=False))
     form = HousingSheetForm(
-        request.POST or None,
-        request.FILES or None,
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
         initial={"description": listing.description, "accessible": listing.accessible},
         photo_count=len(photos),
     )
@@ -474,7 +474,7 @@ def step_criteria(request):
         "lift_required": listing.lift_required,
         "accessible_required": listing.accessible_required,
     }
-    form = CriteriaForm(request.POST or None, initial=initial)
+    form = CriteriaForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         was_active = listing.status == ListingStatus.ACTIVE
         services.save_criteria(listing, request.user, form.cleaned_data)
