@@ -10,9 +10,11 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
 
 from bourse.models import Dwelling, Landlord
 
+from .admin_forms import MailTemplateForm
 from .mail_defaults import CONTEXT_HELP, template_choices
 
 
@@ -75,6 +77,12 @@ class ActorKind(models.TextChoices):
     TENANT = "tenant", _("locataire")
     AMO = "amo", _("super administrateur")
     SYSTEM = "system", _("tâche automatique")
+
+
+def file_reference(pk, opened_at) -> str:
+    """The reference shown to people: "DE-<year opened>-<number>"."""
+    year = timezone.localtime(opened_at).year if opened_at else 0
+    return f"DE-{year}-{pk or 0:06d}"
 
 
 class ExchangeFileQuerySet(models.QuerySet):
@@ -148,8 +156,7 @@ class ExchangeFile(models.Model):
 
     @property
     def reference(self) -> str:
-        year = timezone.localtime(self.opened_at).year if self.opened_at else 0
-        return f"DE-{year}-{self.pk or 0:06d}"
+        return file_reference(self.pk, self.opened_at)
 
     @property
     def step_number(self) -> int | None:
@@ -344,6 +351,9 @@ class MailTemplate(models.Model):
     subject = models.CharField(_("objet"), max_length=255)
     body = models.TextField(_("texte"), help_text=CONTEXT_HELP)
     updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
+
+    panels = [FieldPanel("key"), FieldPanel("subject"), FieldPanel("body")]
+    base_form_class = MailTemplateForm
 
     class Meta:
         verbose_name = _("modèle de courriel (dossiers d’échange)")

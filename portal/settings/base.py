@@ -206,6 +206,11 @@ CELERY_BEAT_SCHEDULE["tenants-daily-account-jobs"] = {
     "task": "bourse.tenants.tasks.daily_account_jobs",
     "schedule": crontab(hour=3, minute=30),
 }
+# Exchange files (bourse/exchanges/): inactivity closures, then the alerts' reminders.
+CELERY_BEAT_SCHEDULE["exchanges-daily-jobs"] = {
+    "task": "bourse.exchanges.tasks.daily_exchange_jobs",
+    "schedule": crontab(hour=6, minute=15),
+}
 
 # Authentication
 AUTH_PASSWORD_VALIDATORS = [
