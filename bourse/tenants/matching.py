@@ -19,7 +19,7 @@ ticked means any typology, a blank number means no limit.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import BooleanField, Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models import BooleanField, Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from .models import TYPOLOGY_FIELDS, Listing, ListingStatus
@@ -139,13 +139,17 @@ def facts_fit_q(criteria: Criteria) -> Q:
     return q
 
 
-def _wanted_communes():
-    return Listing.wanted_communes.through.objects.filter(listing_id=OuterRef("pk"))
+def _listings_wanting(commune_id):
+    """Ids of the listings whose wanted communes include ``commune_id`` (a subquery
+    that PostgreSQL hashes once, instead of probing the join table row by row)."""
+    return Listing.wanted_communes.through.objects.filter(commune_id=commune_id).values(
+        "listing_id"
+    )
 
 
 def criteria_accept_q(facts: Facts) -> Q:
     """Listings whose criteria accept ``facts`` (same rule as ``dwelling_fits``)."""
-    q = ~Exists(_wanted_communes()) | Exists(_wanted_communes().filter(commune_id=facts.commune_id))
+    q = Q(any_commune=True) | Q(pk__in=_listings_wanting(facts.commune_id))
     no_typology = Q(**{name: False for name in TYPOLOGY_FIELDS.values()})
     wanted = TYPOLOGY_FIELDS.get(facts.typology)
     q &= (no_typology | Q(**{wanted: True})) if wanted else no_typology
@@ -207,7 +211,17 @@ def ranked_for(viewer: Listing, queryset=None):
 
 def matches_for(viewer: Listing, queryset=None):
     """Only the listings that match at least one way, ranked (the dashboard's list)."""
-    return ranked_for(viewer, queryset).filter(match_score__gt=NO_MATCH)
+    queryset = searchable_listings() if queryset is None else queryset
+    criteria = criteria_of(viewer)
+    either = facts_fit_q(criteria)
+    if not either:  # no criteria: every dwelling fits mine
+        return ranked_for(viewer, queryset)
+    queryset = queryset.filter(either | criteria_accept_q(facts_of(viewer)))
+    return (
+        annotate_match(queryset.exclude(pk=viewer.pk), viewer, criteria)
+        .select_related("commune")
+        .order_by("-match_score", "-published_at", "-pk")
+    )
 
 
 def mutual_matches(viewer: Listing, queryset=None):

@@ -176,6 +176,9 @@ class Listing(models.Model):
     wanted_communes = models.ManyToManyField(
         Commune, verbose_name=_("communes recherchées"), related_name="+", blank=True
     )
+    # True when no commune is wanted (any commune fits): kept in step with
+    # ``wanted_communes`` by ``set_wanted_communes`` so that search needs no join.
+    any_commune = models.BooleanField(_("toutes communes"), default=True)
     wants_t1 = models.BooleanField("T1", default=False)
     wants_t2 = models.BooleanField("T2", default=False)
     wants_t3 = models.BooleanField("T3", default=False)
@@ -232,6 +235,13 @@ class Listing(models.Model):
     def set_wanted_typologies(self, values) -> None:
         for typology, field in TYPOLOGY_FIELDS.items():
             setattr(self, field, typology.value in set(values))
+
+    def set_wanted_communes(self, communes) -> None:
+        communes = list(communes)
+        self.wanted_communes.set(communes)
+        if self.any_commune != (not communes):
+            self.any_commune = not communes
+            Listing.objects.filter(pk=self.pk).update(any_commune=self.any_commune)
 
     @property
     def steps_complete(self) -> bool:

@@ -274,7 +274,7 @@ def save_criteria(listing: Listing, user, data: dict) -> Listing:
     listing.lift_required = data.get("lift_required", False)
     listing.accessible_required = data.get("accessible_required", False)
     listing.save()
-    listing.wanted_communes.set(data["communes"])
+    listing.set_wanted_communes(data["communes"])
     return _step_done(listing, "criteria_done_at", user, _("Critères de recherche complétés."))
 
 

@@ -115,7 +115,7 @@ def make_tenant(
         setattr(listing, name, value)
     listing.save()
     if communes:
-        listing.wanted_communes.set(communes)
+        listing.set_wanted_communes(communes)
     listing.events.create(
         kind=EventKind.STATUS, actor_kind=ActorKind.TENANT, user=user, to_status=status
     )

@@ -68,7 +68,7 @@ def apply(listing: Listing, facts: Facts, criteria: Criteria) -> None:
     listing.lift_required = criteria.lift_required
     listing.accessible_required = criteria.accessible_required
     listing.save()
-    listing.wanted_communes.set(sorted(criteria.commune_ids))
+    listing.set_wanted_communes(sorted(criteria.commune_ids))
 
 
 @settings(
