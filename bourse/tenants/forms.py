@@ -6,8 +6,8 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
@@ -330,10 +330,22 @@ class CriteriaForm(forms.Form):
 # --- Search, contact, report ----------------------------------------------------------------
 
 
+COMMUNES_CACHE_KEY = "tenants:communes-with-listings"
+
+
 def communes_with_listings():
+    """Communes where at least one listing is searchable (cached ten minutes)."""
     from .matching import searchable_listings
 
-    ids = searchable_listings().values("commune_id").annotate(n=Count("pk")).values("commune_id")
+    def compute():
+        return sorted(
+            searchable_listings()
+            .exclude(commune__isnull=True)
+            .values_list("commune_id", flat=True)
+            .distinct()
+        )
+
+    ids = cache.get_or_set(COMMUNES_CACHE_KEY, compute, 600)
     return Commune.objects.filter(pk__in=ids).order_by("name")
 
 
