@@ -197,9 +197,17 @@ def file_page_context(request, file, parties, bound=None):
         }
         for e in events
     ]
+    shown = {item["key"] for item in actions}
+    orphan_errors = []
+    if bound is not None and bound[0] not in shown:
+        # The action is no longer offered (file moved, or forced): say why at the top.
+        orphan_errors = [str(error) for error in bound[1].non_field_errors()] or [
+            _("Cette action n’est pas possible sur ce dossier.")
+        ]
     return staff_context(
         request,
         file=file,
+        orphan_errors=orphan_errors,
         parties=party_rows,
         track=display.step_track(file),
         deadlines=deadlines.deadlines(file, today),

@@ -667,11 +667,16 @@ def perform(
     t = TRANSITIONS.get(action)
     if t is None:
         raise TransitionError(_("Action inconnue."))
-    now = now or timezone.now()
     file_id = file.pk if isinstance(file, ExchangeFile) else int(file)
     with transaction.atomic():
         locked = ExchangeFile.objects.select_for_update().get(pk=file_id)
-        if expected_step is not None and locked.step != expected_step:
+        now = now or timezone.now()  # after the lock: events are dated in the order applied
+        # Decisions of different households are independent: "scheduled" and
+        # "decisions in progress" are the same step for the one who records one.
+        same_step = expected_step == locked.step or (
+            Req.PARTY in t.requires and {expected_step, locked.step} <= set(t.sources)
+        )
+        if expected_step is not None and not same_step:
             raise StaleStep(
                 _(
                     "Le dossier a changé entre-temps : il est maintenant à l’étape "
