@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from bourse import demo as bourse_demo
+from bourse.exchanges import demo as exchanges_demo
 from bourse.tenants import demo as tenants_demo
 from home import demo as home_demo
 from kit_adherents import demo as kit_demo
@@ -26,5 +27,6 @@ class Command(BaseCommand):
             bourse_demo.load()
             tenants_demo.load()
             home_demo.load_accounts()
+            exchanges_demo.load()
         call_command("update_index", verbosity=0)
         self.stdout.write(self.style.SUCCESS("Contenu de démonstration chargé."))

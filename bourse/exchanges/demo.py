@@ -1,0 +1,396 @@
+"""Demo exchange files: every step and every closure, with two and three households.
+
+Idempotent and deterministic: each scenario is found by the key stored in
+its opening event (``details["demo"]``) and created whole when missing, by
+the real workflow (``workflow.perform``, backdated, without mails), so the
+timelines, alerts and deadlines are those a real file would have. Files use
+eligible dwellings of the bourse demo's landlords (``bourse/demo.py``), acted
+on by their agents (``agent1-<landlord>``).
+
+Tenant accounts: a household whose dwelling has an account of the tenants
+app gets it. When the tenants app has no account at all, simple accounts
+``dossier-locataire-N`` (password ``Demo-Locataire-2026``, demo only) are
+created so that the tenant's view can be tried; otherwise households without
+an account have none — except the one who renounces, who takes a demo tenant
+account (its file is closed, so its listing is free again).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from bourse import demo as bourse_demo
+from bourse.eligibility import eligible_dwellings
+from bourse.models import Dwelling, Landlord
+
+from . import workflow
+from .api import open_exchange_file
+from .models import CalDecision, ExchangeEvent, ExchangeParty
+
+TENANT_PASSWORD = "Demo-Locataire-2026"  # noqa: S105 (demo only, given in the README)
+A, R, N = CalDecision.ATTRIBUTION, CalDecision.REFUSAL_INELIGIBLE, CalDecision.NON_ATTRIBUTION
+
+
+@dataclass(frozen=True)
+class Scenario:
+    key: str
+    landlords: tuple[int, ...]  # indexes in bourse.demo.LANDLORDS, one per household
+    nurs_days_ago: int
+    # (action, days ago, data); "decide" takes the household's position and decision;
+    # "cal" the days from the NURs to the CAL dates.
+    steps: tuple = ()
+    tenant_renounces: bool = False
+
+
+SCENARIOS = (
+    Scenario("cree", (0, 1), 2),
+    Scenario("pre-instruction-en-alerte", (1, 2), 26, (("start_pre_instruction", 20, {}),)),
+    Scenario(
+        "instruction-chaine-3",
+        (0, 2, 3),
+        12,
+        (("start_pre_instruction", 11, {}), ("validate_pre_instruction", 8, {})),
+    ),
+    Scenario(
+        "instruction-en-alerte",
+        (2, 0),
+        30,
+        (("start_pre_instruction", 27, {}), ("validate_pre_instruction", 25, {})),
+    ),
+    Scenario(
+        "cal-programmee-meme-bailleur",
+        (1, 1),
+        24,
+        (
+            ("start_pre_instruction", 23, {}),
+            ("validate_pre_instruction", 19, {}),
+            ("schedule_cal", 10, {"cal": (30, 30)}),
+        ),
+    ),
+    Scenario(
+        "decisions-cal-chaine-3",
+        (3, 0, 1),
+        40,
+        (
+            ("start_pre_instruction", 39, {}),
+            ("validate_pre_instruction", 35, {}),
+            ("schedule_cal", 25, {"cal": (36, 40, 42)}),
+            ("decide", 1, {"position": 1, "decision": A}),
+        ),
+    ),
+    Scenario(
+        "attribue-sans-periode",
+        (0, 3),
+        70,
+        (
+            ("start_pre_instruction", 69, {}),
+            ("validate_pre_instruction", 66, {}),
+            ("schedule_cal", 55, {"cal": (40, 44)}),
+            ("decide", 28, {"position": 1, "decision": A}),
+            ("decide", 25, {"position": 2, "decision": A}),
+        ),
+    ),
+    Scenario(
+        "periode-saisie",
+        (2, 1),
+        60,
+        (
+            ("start_pre_instruction", 59, {}),
+            ("validate_pre_instruction", 55, {}),
+            ("schedule_cal", 45, {"cal": (35, 37)}),
+            ("decide", 24, {"position": 1, "decision": A}),
+            ("decide", 23, {"position": 2, "decision": A}),
+            ("set_move_period", 12, {"period": (-5, -25)}),
+        ),
+    ),
+    Scenario(
+        "demenagement-depasse",
+        (1, 0),
+        90,
+        (
+            ("start_pre_instruction", 88, {}),
+            ("validate_pre_instruction", 84, {}),
+            ("schedule_cal", 72, {"cal": (60, 62)}),
+            ("decide", 29, {"position": 1, "decision": A}),
+            ("decide", 28, {"position": 2, "decision": A}),
+            ("set_move_period", 20, {"period": (10, 2)}),
+            ("set_move_date", 15, {"date": 4}),
+        ),
+    ),
+    Scenario(
+        "demenagement-programme-chaine-3",
+        (2, 3, 0),
+        75,
+        (
+            ("start_pre_instruction", 74, {}),
+            ("validate_pre_instruction", 70, {}),
+            ("schedule_cal", 60, {"cal": (50, 52, 55)}),
+            ("decide", 22, {"position": 1, "decision": A}),
+            ("decide", 21, {"position": 2, "decision": A}),
+            ("decide", 20, {"position": 3, "decision": A}),
+            ("set_move_period", 14, {"period": (-5, -20)}),
+            ("set_move_date", 10, {"date": -12}),
+            ("edit_move_date", 6, {"date": -14}),
+        ),
+    ),
+    Scenario(
+        "echange-realise",
+        (3, 2),
+        120,
+        (
+            ("start_pre_instruction", 118, {}),
+            ("validate_pre_instruction", 114, {}),
+            ("schedule_cal", 104, {"cal": (90, 94)}),
+            ("decide", 60, {"position": 1, "decision": A}),
+            ("decide", 58, {"position": 2, "decision": A}),
+            ("set_move_period", 50, {"period": (30, 20)}),
+            ("set_move_date", 45, {"date": 24}),
+            ("set_completion", 23, {"date": 24}),
+        ),
+    ),
+    Scenario(
+        "clos-par-un-bailleur",
+        (0, 2),
+        45,
+        (
+            ("start_pre_instruction", 44, {}),
+            (
+                "close_by_landlord",
+                30,
+                {"reason": "Le ménage a obtenu une mutation interne entre-temps."},
+            ),
+        ),
+    ),
+    Scenario(
+        "renonciation-locataire",
+        (1, 3),
+        20,
+        (
+            ("start_pre_instruction", 19, {}),
+            ("validate_pre_instruction", 15, {}),
+            ("renounce", 6, {"reason": "Nous avons finalement décidé de rester dans le quartier."}),
+        ),
+        tenant_renounces=True,
+    ),
+    Scenario(
+        "clos-pour-inactivite",
+        (3, 1),
+        150,
+        (
+            ("start_pre_instruction", 149, {}),
+            (
+                "close_for_inactivity",
+                50,
+                {
+                    "reason": "Inactivité prolongée du locataire du ménage 2 : aucune connexion "
+                    "depuis plus de 90 jours."
+                },
+            ),
+        ),
+    ),
+    Scenario(
+        "clos-suite-a-la-cal",
+        (2, 0, 3),
+        50,
+        (
+            ("start_pre_instruction", 49, {}),
+            ("validate_pre_instruction", 45, {}),
+            ("schedule_cal", 35, {"cal": (42, 44, 47)}),
+            ("decide", 8, {"position": 1, "decision": A}),
+            ("decide", 5, {"position": 3, "decision": R}),
+        ),
+    ),
+    Scenario(
+        "reactive-apres-cloture",
+        (0, 1),
+        35,
+        (
+            ("start_pre_instruction", 34, {}),
+            ("validate_pre_instruction", 31, {}),
+            ("undo", 31, {}),
+            ("validate_pre_instruction", 30, {}),
+            ("close_by_landlord", 20, {"reason": "Pièces justificatives manquantes."}),
+            ("reopen", 18, {}),
+        ),
+    ),
+    Scenario(
+        "non-attribution",
+        (3, 2),
+        65,
+        (
+            ("start_pre_instruction", 64, {}),
+            ("validate_pre_instruction", 60, {}),
+            ("schedule_cal", 50, {"cal": (45, 48)}),
+            ("decide", 15, {"position": 2, "decision": N}),
+        ),
+    ),
+)
+
+
+def _tenant_profile_model():
+    try:
+        return apps.get_model("tenants", "TenantProfile")
+    except LookupError:
+        return None
+
+
+class _Picker:
+    """Free eligible dwellings of a landlord, in a fixed order."""
+
+    def __init__(self):
+        self.profile_model = _tenant_profile_model()
+        self.has_accounts = bool(self.profile_model and self.profile_model.objects.exists())
+        self.used = set(ExchangeParty.objects.values_list("dwelling_left_id", flat=True))
+        self.with_account = set()
+        if self.profile_model is not None:
+            self.with_account = set(
+                self.profile_model.objects.filter(
+                    dwelling__isnull=False, anonymised_at__isnull=True
+                ).values_list("dwelling_id", flat=True)
+            )
+
+    def dwelling(self, landlord: Landlord, *, with_account: bool = False) -> Dwelling | None:
+        queryset = eligible_dwellings(Dwelling.objects.filter(landlord=landlord)).exclude(
+            pk__in=self.used
+        )
+        if with_account:
+            queryset = queryset.filter(pk__in=self.with_account)
+        else:
+            queryset = queryset.exclude(pk__in=self.with_account)
+        dwelling = queryset.order_by("housing_reference").first()
+        if dwelling is not None:
+            self.used.add(dwelling.pk)
+        return dwelling
+
+    def tenant(self, dwelling: Dwelling, number: int):
+        if dwelling.pk in self.with_account:
+            profile = self.profile_model.objects.filter(
+                dwelling=dwelling, anonymised_at__isnull=True
+            ).first()
+            return profile.user if profile else None
+        if self.has_accounts:
+            return None
+        User = get_user_model()
+        username = f"dossier-locataire-{number}"
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            first = (dwelling.tenant_name or "Locataire").title()
+            user = User.objects.create_user(
+                username,
+                email=f"{username}@locataire.example",
+                password=TENANT_PASSWORD,
+                first_name=first,
+            )
+        return user
+
+
+def _agent(landlord: Landlord):
+    User = get_user_model()
+    username = f"agent1-{bourse_demo.landlord_slug(landlord.name)}"
+    return User.objects.filter(username=username).first() or User.objects.filter(
+        staff_profile__landlord=landlord
+    ).order_by("username").first()
+
+
+def _demo_landlords() -> list[Landlord]:
+    found = []
+    for name, _departments, _website in bourse_demo.LANDLORDS:
+        landlord = Landlord.objects.filter(name=name).first()
+        if landlord is not None:
+            found.append(landlord)
+    return found
+
+
+def load() -> list[str]:
+    """Create the missing demo files; returns the keys created."""
+    landlords = _demo_landlords()
+    if len(landlords) < len(bourse_demo.LANDLORDS):
+        return []  # the bourse demo (landlords, agents, patrimoine) has not run
+    done = set(
+        ExchangeEvent.objects.filter(action="open", details__has_key="demo").values_list(
+            "details__demo", flat=True
+        )
+    )
+    picker = _Picker()
+    created = []
+    tenant_number = 0
+    for scenario in SCENARIOS:
+        tenant_number += len(scenario.landlords)
+        if scenario.key in done:
+            continue
+        if _create(scenario, landlords, picker, tenant_number - len(scenario.landlords)):
+            created.append(scenario.key)
+    return created
+
+
+def _create(scenario: Scenario, landlords, picker: _Picker, first_number: int) -> bool:
+    now = timezone.now().replace(hour=10, minute=0, second=0, microsecond=0)
+    specs = []
+    for index, landlord_index in enumerate(scenario.landlords):
+        landlord = landlords[landlord_index]
+        wants_account = scenario.tenant_renounces and index == 0 and picker.has_accounts
+        dwelling = picker.dwelling(landlord, with_account=wants_account)
+        if dwelling is None and wants_account:
+            dwelling = picker.dwelling(landlord)
+        if dwelling is None:
+            return False
+        specs.append(
+            {
+                "dwelling_left": dwelling,
+                "nur": f"0{dwelling.commune_id}{first_number + index + 1:06d}",
+                "tenant_user": picker.tenant(dwelling, first_number + index + 1),
+            }
+        )
+    if scenario.tenant_renounces and specs[0]["tenant_user"] is None:
+        return False
+    opened_at = now - dt.timedelta(days=scenario.nurs_days_ago)
+    nurs_date = timezone.localdate(opened_at)
+    file = open_exchange_file(
+        specs, specs[-1]["tenant_user"], nurs_date=nurs_date, now=opened_at, notify=False
+    )
+    ExchangeEvent.objects.filter(file=file, action="open").update(
+        details={**file.events.get(action="open").details, "demo": scenario.key}
+    )
+    parties = {p.position: p for p in file.parties.select_related("landlord", "tenant_user")}
+    main_agent = _agent(parties[1].landlord)
+    for action, days_ago, data in scenario.steps:
+        when = now - dt.timedelta(days=days_ago if days_ago is not None else 0)
+        user, party, payload = main_agent, None, {}
+        if action == "decide":
+            party = parties[data["position"]]
+            user = _agent(party.landlord)
+            action, payload = "record_cal_decision", {"decision": data["decision"]}
+        elif action == "schedule_cal":
+            payload = {
+                "cal_dates": {
+                    parties[i + 1].pk: nurs_date + dt.timedelta(days=offset)
+                    for i, offset in enumerate(data["cal"])
+                }
+            }
+        elif action == "set_move_period":
+            start, end = (timezone.localdate(now) - dt.timedelta(days=d) for d in data["period"])
+            payload = {"start": start, "end": end}
+        elif action in ("set_move_date", "edit_move_date", "set_completion"):
+            payload = {"date": timezone.localdate(now) - dt.timedelta(days=data["date"])}
+        elif action in ("close_by_landlord", "renounce", "close_for_inactivity"):
+            payload = {"reason": data["reason"]}
+        if action == "renounce":
+            user = parties[1].tenant_user
+        if action == "reopen":
+            user = _agent(parties[2].landlord)
+        workflow.perform(
+            file,
+            action,
+            None if action == "close_for_inactivity" else user,
+            system=action == "close_for_inactivity",
+            party=party,
+            data=payload,
+            now=when,
+            notify=False,
+        )
+    return True
