@@ -538,6 +538,11 @@ def bench_patrimoine(ctx: Context) -> bool:
     return run_script("patrimoine.py")
 
 
+@section("exchanges", "Daily alerts and reminders over 50 000 open files", issue="bourse-3")
+def bench_exchanges(ctx: Context) -> bool:
+    return run_script("exchanges.py")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", action="append", choices=sorted(SECTIONS), help="section")
