@@ -104,7 +104,9 @@ def facts_of(listing: Listing) -> Facts:
 
 def criteria_of(listing: Listing, commune_ids=None) -> Criteria:
     if commune_ids is None:
-        commune_ids = listing.wanted_communes.values_list("pk", flat=True)
+        commune_ids = Listing.wanted_communes.through.objects.filter(
+            listing_id=listing.pk
+        ).values_list("commune_id", flat=True)
     return Criteria(
         commune_ids=frozenset(commune_ids),
         typologies=frozenset(listing.wanted_typologies),
@@ -149,10 +151,15 @@ def _listings_wanting(commune_id):
 
 def criteria_accept_q(facts: Facts) -> Q:
     """Listings whose criteria accept ``facts`` (same rule as ``dwelling_fits``)."""
-    q = Q(any_commune=True) | Q(pk__in=_listings_wanting(facts.commune_id))
+    communes = Q(any_commune=True) | Q(pk__in=_listings_wanting(facts.commune_id))
+    return communes & criteria_accept_except_commune_q(facts)
+
+
+def criteria_accept_except_commune_q(facts: Facts) -> Q:
+    """``criteria_accept_q`` without its commune part (for the tiered ranking)."""
     no_typology = Q(**{name: False for name in TYPOLOGY_FIELDS.values()})
     wanted = TYPOLOGY_FIELDS.get(facts.typology)
-    q &= (no_typology | Q(**{wanted: True})) if wanted else no_typology
+    q = (no_typology | Q(**{wanted: True})) if wanted else no_typology
     q &= Q(min_surface__isnull=True) | Q(min_surface__lte=facts.surface)
     q &= Q(max_monthly_cost__isnull=True) | Q(max_monthly_cost__gte=facts.monthly_cost)
     q &= Q(max_floor__isnull=True) | Q(max_floor__gte=facts.floor)
@@ -222,6 +229,138 @@ def matches_for(viewer: Listing, queryset=None):
         .select_related("commune")
         .order_by("-match_score", "-published_at", "-pk")
     )
+
+
+ORDER = ("-published_at", "-pk")
+
+
+class RankedResults:
+    """Listings ranked for a viewer exactly as ``ranked_for`` orders them, computed in
+    tiers so that every query is driven by an index (search at scale):
+
+    1. listings whose dwelling fits my criteria (commune index), mutual ones first;
+    2. listings whose criteria accept my dwelling but whose dwelling does not fit mine
+       (driven by the wanted-communes index; "any commune" listings, few, are merged);
+    3. the rest (``include_rest``), newest first.
+
+    Works with Django's ``Paginator`` (``count()`` and slicing); a page costs the same
+    queries wherever it is. Items get ``match_score`` like ``ranked_for``. Searchable
+    listings always have a publication date (set when they become active).
+    """
+
+    def __init__(self, viewer: Listing, queryset=None, *, include_rest=True, prefetch=()):
+        queryset = searchable_listings() if queryset is None else queryset
+        self.viewer = viewer
+        self.base = queryset.exclude(pk=viewer.pk)
+        self.criteria = criteria_of(viewer)
+        self.facts = facts_of(viewer)
+        self.fits = facts_fit_q(self.criteria)
+        self.include_rest = include_rest
+        self.prefetch = prefetch
+        self._cache = {}
+
+    def _once(self, key, compute):
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+    # Tier 1: their dwelling fits my criteria -------------------------------------------
+    def _tier1(self):
+        return (
+            self.base.filter(self.fits)
+            .annotate(
+                mutual=Case(
+                    When(criteria_accept_q(self.facts), then=Value(True)),
+                    default=Value(False),
+                    output_field=BooleanField(),
+                )
+            )
+            .order_by("-mutual", *ORDER)
+        )
+
+    def tier1_count(self) -> int:
+        return self._once("n1", lambda: self.base.filter(self.fits).count())
+
+    # Tier 2: my dwelling fits their criteria only --------------------------------------
+    def _outside(self):
+        return self.base.exclude(self.fits).filter(criteria_accept_except_commune_q(self.facts))
+
+    def _wanting(self):
+        return self._outside().filter(pk__in=_listings_wanting(self.facts.commune_id))
+
+    def _anywhere(self) -> list:
+        """Tier-2 listings wanting any commune (none wanted: disjoint from ``_wanting``)."""
+        return self._once(
+            "any",
+            lambda: list(
+                self._outside().filter(any_commune=True).values_list("pk", "published_at")
+            ),
+        )
+
+    def tier2_count(self) -> int:
+        return self._once("n2", lambda: self._wanting().count() + len(self._anywhere()))
+
+    def _tier2_slice(self, lo: int, hi: int) -> list[int]:
+        head = list(
+            self._wanting().order_by(*ORDER).values_list("pk", "published_at")[: max(hi, 1)]
+        )
+        merged = sorted(
+            head + self._anywhere(),
+            key=lambda row: (row[1] is not None, row[1], row[0]),
+            reverse=True,
+        )
+        return [pk for pk, _published in merged[lo:hi]]
+
+    # The whole ----------------------------------------------------------------------------
+    def count(self) -> int:
+        if self.include_rest or not self.fits:
+            return self._once("n", self.base.count)
+        return self.tier1_count() + self.tier2_count()
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop = index.start or 0, index.stop
+        stop = self.count() if stop is None else min(stop, self.count())
+        if stop <= start:
+            return []
+        if not self.fits:  # no criteria: every dwelling fits mine, one ranked query
+            rows = ranked_for(self.viewer, self.base)
+            if not self.include_rest:
+                rows = rows.filter(match_score__gt=NO_MATCH)
+            return list(rows.prefetch_related(*self.prefetch)[start:stop])
+        scores = {}
+        # Every tier is queried for every page, so that each page costs the same.
+        n1 = self.tier1_count()
+        lo, hi = min(start, n1), min(stop, n1)
+        page = list(self._tier1().values_list("pk", "mutual")[lo : max(hi, lo + 1)])
+        for pk, mutual in page[: hi - lo]:
+            scores[pk] = MUTUAL if mutual else THEIRS_FITS_MINE
+        n2 = self.tier2_count()
+        lo, hi = min(max(start - n1, 0), n2), min(max(stop - n1, 0), n2)
+        for pk in self._tier2_slice(lo, hi):
+            scores[pk] = MINE_FITS_THEIRS
+        if self.include_rest:
+            skip = n1 + n2
+            lo, hi = max(start - skip, 0), max(stop - skip, 0)
+            rest = self.base.exclude(self.fits).exclude(criteria_accept_q(self.facts))
+            page = list(rest.order_by(*ORDER).values_list("pk", flat=True)[lo : max(hi, lo + 1)])
+            for pk in page[: hi - lo]:
+                scores[pk] = NO_MATCH
+        rows = Listing.objects.filter(pk__in=list(scores)).select_related("commune")
+        if self.prefetch:
+            rows = rows.prefetch_related(*self.prefetch)
+        by_pk = {row.pk: row for row in rows}
+        ordered = []
+        for pk, score in scores.items():  # insertion order is the ranking
+            row = by_pk.get(pk)
+            if row is not None:
+                row.match_score = score
+                ordered.append(row)
+        return ordered
 
 
 def mutual_matches(viewer: Listing, queryset=None):

@@ -222,6 +222,16 @@ class Listing(models.Model):
                 condition=Q(status="active", eligible=True),
                 name="listing_search_typ_idx",
             ),
+            # Newest first, for the listings that match neither way (matching.RankedResults).
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(status="active", eligible=True),
+                name="listing_published_idx",
+            ),
+            # The few listings that want any commune.
+            models.Index(
+                fields=["id"], condition=Q(any_commune=True), name="listing_any_commune_idx"
+            ),
             models.Index(fields=["status", "status_changed_at"], name="listing_status_idx"),
         ]
 

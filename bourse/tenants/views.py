@@ -320,7 +320,7 @@ def dashboard(request):
     ]
     matches = []
     if listing.criteria_done_at:
-        matches = list(matching.matches_for(listing)[:5])
+        matches = matching.RankedResults(listing, include_rest=False)[:5]
         for item in matches:
             item.reason = matching.match_reason(item.match_score)
     deadline = lifecycle.next_automatic_deactivation(listing)
@@ -520,7 +520,7 @@ def first_photos():
 def search_results(viewer: Listing, form, page_number=None):
     """One page of search results, ranked for ``viewer`` (also used by the bench):
     a constant number of queries whatever the page (count, page, photos)."""
-    results = matching.ranked_for(viewer, filtered_listings(form)).prefetch_related(first_photos())
+    results = matching.RankedResults(viewer, filtered_listings(form), prefetch=[first_photos()])
     page = Paginator(results, PAGE_SIZE).get_page(page_number)
     for item in page.object_list:
         item.reason = matching.match_reason(item.match_score)

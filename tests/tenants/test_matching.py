@@ -97,7 +97,15 @@ def test_querysets_agree_with_the_pure_rule_and_matches_are_mutual(pool, data):
                 assert (other.pk in fits_mine) == dwelling_fits(my_criteria, facts)
                 assert (other.pk in accept_mine) == dwelling_fits(criteria, my_facts)
             # The ranking says "mutual" exactly when both hold, and it is symmetric.
-            ranked = {item.pk: item.match_score for item in matching.ranked_for(viewer)}
+            reference = [(item.pk, item.match_score) for item in matching.ranked_for(viewer)]
+            tiered = [(item.pk, item.match_score) for item in matching.RankedResults(viewer)[0:9]]
+            assert tiered == reference
+            assert matching.RankedResults(viewer)[1:3] == matching.RankedResults(viewer)[0:9][1:3]
+            matches = [(i.pk, i.match_score) for i in matching.matches_for(viewer)]
+            tiered = matching.RankedResults(viewer, include_rest=False)
+            assert [(i.pk, i.match_score) for i in tiered[0:9]] == matches
+            assert tiered.count() == len(matches)
+            ranked = dict(reference)
             mutual = set(matching.mutual_matches(viewer).values_list("pk", flat=True))
             assert {pk for pk, score in ranked.items() if score == matching.MUTUAL} == mutual
             for other in pool:
