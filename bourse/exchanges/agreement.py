@@ -19,6 +19,8 @@ from pathlib import Path
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from fpdf import FPDF
 from fpdf.prefs import ViewerPreferences
 
@@ -28,21 +30,27 @@ from .models import CalDecision, Step
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 
-WITHDRAWAL_CLAUSE = (
+WITHDRAWAL_CLAUSE = gettext_lazy(
     "Désistement : chaque ménage peut renoncer à l’échange jusqu’à la signature de son nouveau "
     "bail. En cas de désistement (renonciation) d’un locataire, les bailleurs ne peuvent être "
     "tenus pour responsables et aucun ménage ne peut prétendre à un dédommagement."
 )
 CLAUSES = (
-    "Le présent accord constate la volonté des ménages d’échanger leurs logements. Il ne vaut "
-    "pas attribution : chaque logement est attribué par la commission d’attribution des "
-    "logements et d’examen de l’occupation des logements (CALEOL) du bailleur concerné, "
-    "dans le respect des règles d’attribution des logements sociaux.",
+    gettext_lazy(
+        "Le présent accord constate la volonté des ménages d’échanger leurs logements. Il ne "
+        "vaut pas attribution : chaque logement est attribué par la commission d’attribution "
+        "des logements et d’examen de l’occupation des logements (CALEOL) du bailleur "
+        "concerné, dans le respect des règles d’attribution des logements sociaux."
+    ),
     WITHDRAWAL_CLAUSE,
-    "Après l’attribution par toutes les commissions, les bailleurs fixent avec les ménages une "
-    "période puis une date de déménagement, dans un délai de 21 jours calendaires ; chaque "
-    "ménage signe le bail de son nouveau logement avec le bailleur de celui-ci.",
-    "Les états des lieux de sortie et d’entrée de chaque logement sont réalisés le même jour.",
+    gettext_lazy(
+        "Après l’attribution par toutes les commissions, les bailleurs fixent avec les ménages "
+        "une période puis une date de déménagement, dans un délai de 21 jours calendaires ; "
+        "chaque ménage signe le bail de son nouveau logement avec le bailleur de celui-ci."
+    ),
+    gettext_lazy(
+        "Les états des lieux de sortie et d’entrée de chaque logement sont réalisés le même jour."
+    ),
 )
 
 
@@ -93,7 +101,10 @@ class AgreementPDF(FPDF):
         self.cell(
             0,
             5,
-            self.text_of(f"Accord d’échange {self.reference} — page {self.page_no()}/{{nb}}"),
+            self.text_of(
+                _("Accord d’échange %(ref)s — page %(page)s/%(total)s")
+                % {"ref": self.reference, "page": self.page_no(), "total": "{nb}"}
+            ),
             align="C",
         )
 
@@ -116,12 +127,19 @@ class AgreementPDF(FPDF):
 
 
 def _dwelling_text(dwelling) -> str:
-    return (
-        f"{dwelling.address}, {dwelling.commune.name} — {dwelling.typology}, "
-        f"{str(dwelling.surface).replace('.', ',')} m², loyer {_money(dwelling.rent)} "
-        f"+ charges {_money(dwelling.charges)} (réf. {dwelling.housing_reference}, "
-        f"{dwelling.landlord.name})"
-    )
+    return _(
+        "%(address)s, %(commune)s — %(typology)s, %(surface)s m², loyer %(rent)s + charges "
+        "%(charges)s (réf. %(reference)s, %(landlord)s)"
+    ) % {
+        "address": dwelling.address,
+        "commune": dwelling.commune.name,
+        "typology": dwelling.typology,
+        "surface": str(dwelling.surface).replace(".", ","),
+        "rent": _money(dwelling.rent),
+        "charges": _money(dwelling.charges),
+        "reference": dwelling.housing_reference,
+        "landlord": dwelling.landlord.name,
+    }
 
 
 def agreement_pdf(file, *, font: str = "auto", compress: bool = True) -> bytes:
@@ -138,12 +156,12 @@ def agreement_pdf(file, *, font: str = "auto", compress: bool = True) -> bytes:
     by_dwelling = {p.dwelling_left_id: p for p in parties}
     pdf = AgreementPDF(file.reference, font=font)
     pdf.set_compression(compress)
-    title = f"Accord d’échange de logements — dossier {file.reference}"
+    title = _("Accord d’échange de logements — dossier %(ref)s") % {"ref": file.reference}
     pdf.set_title(title)
     pdf.set_lang("fr-FR")
-    pdf.set_subject("Bourse d’échange de logements sociaux Echanger Habiter")
+    pdf.set_subject(_("Bourse d’échange de logements sociaux Echanger Habiter"))
     pdf.set_author("Echanger Habiter")
-    pdf.set_creator("Portail Echanger Habiter")
+    pdf.set_creator(_("Portail Echanger Habiter"))
     pdf.set_creation_date(timezone.now())
     pdf.viewer_preferences = ViewerPreferences(display_doc_title=True)
     pdf.alias_nb_pages()
@@ -151,69 +169,88 @@ def agreement_pdf(file, *, font: str = "auto", compress: bool = True) -> bytes:
 
     pdf.font(17, bold=True)
     pdf.multi_cell(
-        0, 9, pdf.text_of("Accord d’échange de logements"), new_x="LMARGIN", new_y="NEXT"
+        0, 9, pdf.text_of(_("Accord d’échange de logements")), new_x="LMARGIN", new_y="NEXT"
     )
     pdf.para(
-        f"Dossier d’échange {file.reference} — bourse d’échange Echanger Habiter "
-        f"(Île-de-France) — {len(parties)} ménages",
+        _(
+            "Dossier d’échange %(ref)s — bourse d’échange Echanger Habiter (Île-de-France) — "
+            "%(n)s ménages"
+        )
+        % {"ref": file.reference, "n": len(parties)},
         size=11,
     )
-    pdf.para(f"État du dossier : {Step(file.step).label}.", size=10)
+    pdf.para(_("État du dossier : %(step)s.") % {"step": Step(file.step).label}, size=10)
     pdf.ln(2)
     pdf.para(
-        "Les ménages ci-dessous, locataires de logements sociaux, conviennent d’échanger leurs "
-        "logements dans les conditions suivantes."
+        _(
+            "Les ménages ci-dessous, locataires de logements sociaux, conviennent d’échanger "
+            "leurs logements dans les conditions suivantes."
+        )
     )
-
+    tenant = _("locataire")
     for party in parties:
         taken_from = by_dwelling.get(party.dwelling_taken_id)
-        pdf.heading(f"Ménage {party.position} — {party.tenant_name or 'locataire'}", size=12)
-        pdf.line_item("Bailleur actuel :", party.landlord.name)
-        pdf.line_item("Référence locataire :", party.tenant_reference or "—")
-        pdf.line_item("NUR :", party.nur)
-        pdf.line_item("Logement quitté :", _dwelling_text(party.dwelling_left))
+        name = party.tenant_name or tenant
+        pdf.heading(_("Ménage %(n)s — %(name)s") % {"n": party.position, "name": name}, size=12)
+        pdf.line_item(_("Bailleur actuel :"), party.landlord.name)
+        pdf.line_item(_("Référence locataire :"), party.tenant_reference or "—")
+        pdf.line_item(_("NUR :"), party.nur)
+        pdf.line_item(_("Logement quitté :"), _dwelling_text(party.dwelling_left))
         left = contingent(party.dwelling_left)
-        pdf.line_item("Contingent :", f"{left.name} — position : {left.position_label}")
         pdf.line_item(
-            "Logement pris :",
-            _dwelling_text(party.dwelling_taken)
-            + (f", quitté par le ménage {taken_from.position}" if taken_from else ""),
+            _("Contingent :"),
+            _("%(name)s — position : %(position)s")
+            % {"name": left.name, "position": left.position_label},
         )
+        taken = _dwelling_text(party.dwelling_taken)
+        if taken_from:
+            taken += _(", quitté par le ménage %(n)s") % {"n": taken_from.position}
+        pdf.line_item(_("Logement pris :"), taken)
         decision = CalDecision(party.cal_decision).label if party.cal_decision else "—"
-        pdf.line_item("CAL :", f"le {_day(party.cal_date)} ; décision : {decision}")
+        pdf.line_item(
+            _("CAL :"),
+            _("le %(date)s ; décision : %(decision)s")
+            % {"date": _day(party.cal_date), "decision": decision},
+        )
 
-    pdf.heading("Dates du dossier")
+    pdf.heading(_("Dates du dossier"))
+    period = "—"
+    if file.move_period_start:
+        period = _("du %(start)s au %(end)s") % {
+            "start": _day(file.move_period_start),
+            "end": _day(file.move_period_end),
+        }
     rows = (
-        ("Transmission des NUR :", _day(file.nurs_date)),
-        ("Pré-instruction validée :", _day(file.pre_instructed_on)),
-        ("Instruction validée :", _day(file.instructed_on)),
-        ("Attribution par les CAL :", _day(file.attributed_on)),
-        (
-            "Période de déménagement :",
-            f"du {_day(file.move_period_start)} au {_day(file.move_period_end)}"
-            if file.move_period_start
-            else "—",
-        ),
-        ("Date de déménagement :", _day(file.move_date)),
-        ("Réalisation de l’échange :", _day(file.completed_on)),
+        (_("Transmission des NUR :"), _day(file.nurs_date)),
+        (_("Pré-instruction validée :"), _day(file.pre_instructed_on)),
+        (_("Instruction validée :"), _day(file.instructed_on)),
+        (_("Attribution par les CAL :"), _day(file.attributed_on)),
+        (_("Période de déménagement :"), period),
+        (_("Date de déménagement :"), _day(file.move_date)),
+        (_("Réalisation de l’échange :"), _day(file.completed_on)),
     )
     for label, value in rows:
         pdf.line_item(label, value)
 
-    pdf.heading("Engagements")
+    pdf.heading(_("Engagements"))
     for number, clause in enumerate(CLAUSES, start=1):
         pdf.para(f"{number}. {clause}")
         pdf.ln(1.5)
 
-    pdf.heading("Signatures")
-    pdf.para("Fait pour servir et valoir ce que de droit. Chaque ménage signe ci-dessous.")
+    pdf.heading(_("Signatures"))
+    pdf.para(_("Fait pour servir et valoir ce que de droit. Chaque ménage signe ci-dessous."))
     pdf.ln(2)
     for party in parties:
-        pdf.para(f"Ménage {party.position} ({party.tenant_name or 'locataire'}) :", bold=True)
+        pdf.para(
+            _("Ménage %(n)s (%(name)s) :")
+            % {"n": party.position, "name": party.tenant_name or tenant},
+            bold=True,
+        )
         pdf.ln(12)
     pdf.ln(2)
     pdf.para(
-        f"Document établi le {_day(timezone.localdate())} à partir du dossier {file.reference}.",
+        _("Document établi le %(date)s à partir du dossier %(ref)s.")
+        % {"date": _day(timezone.localdate()), "ref": file.reference},
         size=8,
     )
     return bytes(pdf.output())

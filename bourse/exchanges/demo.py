@@ -292,9 +292,10 @@ class _Picker:
 def _agent(landlord: Landlord):
     User = get_user_model()
     username = f"agent1-{bourse_demo.landlord_slug(landlord.name)}"
-    return User.objects.filter(username=username).first() or User.objects.filter(
-        staff_profile__landlord=landlord
-    ).order_by("username").first()
+    return (
+        User.objects.filter(username=username).first()
+        or User.objects.filter(staff_profile__landlord=landlord).order_by("username").first()
+    )
 
 
 def _demo_landlords() -> list[Landlord]:

@@ -29,7 +29,7 @@ TRACK = (
 class TrackStep:
     number: int
     label: str
-    state: str  # "done", "current", "todo"
+    state: str  # "done", "current", "closed" (closed at this step), "todo"
 
 
 def step_track(file) -> list[TrackStep]:
@@ -40,7 +40,7 @@ def step_track(file) -> list[TrackStep]:
         if number < current or done_all:
             state = "done"
         elif number == current:
-            state = "current"
+            state = "closed" if file.step in CLOSED_STEPS else "current"
         else:
             state = "todo"
         result.append(TrackStep(number, str(label), state))
