@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth import views as auth_views
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
@@ -26,6 +27,7 @@ from django_ratelimit.decorators import ratelimit
 
 from bourse.contact.forms import ContactForm
 from bourse.contact.views import ContactView
+from bourse.models import Commune
 
 from . import contacts, lifecycle, matching, moderation, services
 from .forms import (
@@ -489,6 +491,18 @@ def step_criteria(request):
 # --- Search --------------------------------------------------------------------------------------
 
 
+def department_communes(department: str) -> list[str]:
+    return cache.get_or_set(
+        f"tenants:department-communes:{department}",
+        lambda: list(
+            Commune.objects.filter(department=department)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        ),
+        3600,
+    )
+
+
 def filtered_listings(form):
     """Searchable listings narrowed by the search form (the same rule as criteria)."""
     queryset = matching.searchable_listings()
@@ -502,8 +516,8 @@ def filtered_listings(form):
         max_monthly_cost=data.get("max_monthly_cost"),
     )
     queryset = queryset.filter(matching.facts_fit_q(criteria))
-    if data.get("department"):
-        queryset = queryset.filter(commune__department=data["department"])
+    if data.get("department"):  # as a list of communes: the search index serves it
+        queryset = queryset.filter(commune_id__in=department_communes(data["department"]))
     if data.get("lift"):
         queryset = queryset.filter(lift=True)
     return queryset

@@ -211,6 +211,8 @@ def test_search_filters(client, scene):
     client.force_login(scene["me"].user)
     html = client.get("/locataire/recherche/", {"commune": "75111"}).content.decode()
     assert set(listing_links(html)) == {scene["mutual"].listing.pk, scene["theirs_fits"].listing.pk}
+    html = client.get("/locataire/recherche/", {"department": "75"}).content.decode()
+    assert set(listing_links(html)) == {scene["mutual"].listing.pk, scene["theirs_fits"].listing.pk}
     html = client.get("/locataire/recherche/", {"typology": "T2"}).content.decode()
     assert set(listing_links(html)) == {scene["mine_fits"].listing.pk, scene["nothing"].listing.pk}
     Listing.objects.filter(pk=scene["mutual"].listing.pk).update(lift=False)
