@@ -27,12 +27,17 @@ from django.core.files import File
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from ..models import Dwelling, DwellingStaging, Landlord, PatrimoineImport
 from ..territories import reference_codes
-from .reader import PatrimoineFileError, read_rows
-from .validation import RowValidator, safe_spreadsheet_text
+from . import sqlpath
+from .reader import PatrimoineFileError, check_csv, check_file, read_rows
+from .validation import (
+    DUPLICATE_HOUSING,
+    DUPLICATE_TENANT,
+    RowValidator,
+    safe_spreadsheet_text,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +84,28 @@ COMPARED = (
 REPORT_HEADER = ("ligne", "colonne", "valeur", "motif")
 
 
+@dataclass(frozen=True)
+class Staging:
+    """The staged rows of one import: a table and the condition selecting them.
+
+    ``where`` is a format string over the table's alias (``{a}``).
+    """
+
+    table: str
+    where: str
+    path: str  # "sql" (COPY and SQL rules, PostgreSQL) or "python"
+
+    def rows(self, alias: str) -> str:
+        return self.where.format(a=alias)
+
+
+def python_staging() -> "Staging":
+    return Staging(_table(DwellingStaging), "{a}.patrimoine_import_id = %(imp)s", "python")
+
+
+SQL_STAGING = Staging(sqlpath.STAGE, "TRUE", "sql")
+
+
 @dataclass
 class Outcome:
     rows: int = 0
@@ -88,6 +115,7 @@ class Outcome:
     unchanged: int = 0
     made_ineligible: int = 0
     error_rows: list = field(default_factory=list)
+    path: str = ""
 
 
 def _staging_tuple(import_id, record=None, line=0, housing_reference="", tenant_reference=""):
@@ -169,16 +197,48 @@ def _flush(batch: list[tuple]) -> None:
     batch.clear()
 
 
-def stage_file(imp: PatrimoineImport, fileobj, report_writer, progress=None) -> Outcome:
-    """Read and validate the file into the staging table; write the error report.
+def stage_file(imp: PatrimoineImport, fileobj, report_writer, progress=None):
+    """Read and validate the file into staging; write the error report.
 
-    Memory stays flat: rows go to the database in batches, and duplicate
-    references are found afterwards in SQL (``flag_duplicates``).
+    Returns (outcome, staging). A well-formed CSV file on PostgreSQL takes the
+    SQL path (``sqlpath``: COPY, then the rules in SQL); any other file, or a
+    CSV file that COPY refuses, the Python path. Both check the file as a
+    whole first, in Python, and refuse it with the same messages.
     """
+    if check_file(fileobj) == "csv" and connection.vendor == "postgresql":
+        layout = check_csv(fileobj)
+        if sqlpath.available(layout):
+            try:
+                quoted = sqlpath.scan(fileobj, layout)
+                copied = sqlpath.copy_file(fileobj, layout, quoted)
+            except sqlpath.NotForCopy as reason:
+                logger.info("Patrimoine import %s: Python path (%s)", imp.pk, reason)
+                sqlpath.drop_tables()
+            else:
+                if progress:
+                    progress(copied)
+                return _stage_sql(imp, layout, report_writer), SQL_STAGING
+        fileobj.seek(0)
+    return _stage_python(imp, fileobj, report_writer, progress), python_staging()
+
+
+def _stage_sql(imp: PatrimoineImport, layout, report_writer) -> Outcome:
+    outcome = Outcome(path="sql")
+    outcome.rows, outcome.errors = sqlpath.stage(layout)
+    if outcome.errors:
+        for line, column, value, reason in sqlpath.error_rows(layout):
+            report_writer.writerow((line, column, safe_spreadsheet_text(value), reason))
+    flag_duplicates(imp, outcome, report_writer, SQL_STAGING)
+    return outcome
+
+
+def _stage_python(imp: PatrimoineImport, fileobj, report_writer, progress=None) -> Outcome:
+    """Memory stays flat: rows go to the database in batches, and duplicate
+    references are found afterwards in SQL (``flag_duplicates``)."""
     insee_codes, sirens = reference_codes()
     validator = RowValidator(insee_codes, sirens, track_duplicates=False)
     validate = validator.validate
-    outcome = Outcome()
+    outcome = Outcome(path="python")
     _names, rows = read_rows(fileobj)
     batch: list[tuple] = []
     append = batch.append
@@ -208,36 +268,44 @@ def stage_file(imp: PatrimoineImport, fileobj, report_writer, progress=None) -> 
                 f"ANALYZE {_table(DwellingStaging)} "
                 "(patrimoine_import_id, housing_reference, tenant_reference, valid)"
             )
-    flag_duplicates(imp, outcome, report_writer)
+    flag_duplicates(imp, outcome, report_writer, python_staging())
     return outcome
 
 
 DUPLICATE_RULES = (
-    (
-        "housing_reference",
-        "reference_logement",
-        _lazy("Référence de logement en double (déjà présente ligne %(line)s)."),
-    ),
-    (
-        "tenant_reference",
-        "reference_locataire",
-        _lazy("Référence de locataire en double (déjà présente ligne %(line)s)."),
-    ),
+    ("housing_reference", "reference_logement", DUPLICATE_HOUSING),
+    ("tenant_reference", "reference_locataire", DUPLICATE_TENANT),
 )
 
 
-def flag_duplicates(imp: PatrimoineImport, outcome: Outcome, report_writer) -> None:
+def flag_duplicates(
+    imp: PatrimoineImport, outcome: Outcome, report_writer, staging: Staging
+) -> None:
     """Report and invalidate every repeat of a housing or tenant reference (set-based)."""
-    staging = _table(DwellingStaging)
-    for column, file_column, reason in DUPLICATE_RULES:
-        firsts = f"""SELECT {column} AS reference, MIN(line) AS first_line FROM {staging}
-            WHERE patrimoine_import_id = %(imp)s AND {column} <> ''
+    table = staging.table
+    counts = ", ".join(
+        f"COUNT(DISTINCT NULLIF({column}, '')) < COUNT(NULLIF({column}, ''))"
+        for column, _file_column, _reason in DUPLICATE_RULES
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {counts} FROM {table} f WHERE {staging.rows('f')}",  # noqa: S608
+            {"imp": imp.pk},
+        )
+        repeated = cursor.fetchone()
+    for (column, file_column, reason), any_repeat in zip(DUPLICATE_RULES, repeated, strict=True):
+        if not any_repeat:
+            continue
+        firsts = f"""SELECT {column} AS reference, MIN(line) AS first_line FROM {table} f
+            WHERE {staging.rows("f")} AND {column} <> ''
             GROUP BY {column} HAVING COUNT(*) > 1"""  # noqa: S608
+        repeats = f"""SELECT s.line FROM {table} s JOIN ({firsts}) f ON s.{column} = f.reference
+            WHERE {staging.rows("s")} AND s.line > f.first_line"""  # noqa: S608
         with connection.chunked_cursor() as cursor:
             cursor.execute(
-                f"""SELECT s.line, s.{column}, f.first_line FROM {staging} s
+                f"""SELECT s.line, s.{column}, f.first_line FROM {table} s
                     JOIN ({firsts}) f ON s.{column} = f.reference
-                    WHERE s.patrimoine_import_id = %(imp)s AND s.line > f.first_line
+                    WHERE {staging.rows("s")} AND s.line > f.first_line
                     ORDER BY s.line""",  # noqa: S608
                 {"imp": imp.pk},
             )
@@ -253,10 +321,8 @@ def flag_duplicates(imp: PatrimoineImport, outcome: Outcome, report_writer) -> N
                     )
         with connection.cursor() as cursor:
             cursor.execute(
-                f"""UPDATE {staging} SET valid = false WHERE patrimoine_import_id = %(imp)s
-                    AND valid AND line IN (SELECT s.line FROM {staging} s
-                    JOIN ({firsts}) f ON s.{column} = f.reference
-                    WHERE s.patrimoine_import_id = %(imp)s AND s.line > f.first_line)""",  # noqa: S608
+                f"""UPDATE {table} SET valid = false WHERE {staging.rows(table)}
+                    AND valid AND line IN ({repeats})""",  # noqa: S608
                 {"imp": imp.pk},
             )
             outcome.errors += max(cursor.rowcount, 0)
@@ -266,12 +332,17 @@ def _differs(left: str, right: str) -> str:
     return " OR ".join(f"{left}.{c} <> {right}.{c}" for c in COMPARED)
 
 
-def count_changes(imp: PatrimoineImport, outcome: Outcome) -> None:
-    dwelling, staging = _table(Dwelling), _table(DwellingStaging)
-    params = {"imp": imp.pk, "landlord": imp.landlord_id}
+def _params(imp: PatrimoineImport) -> dict:
+    return {"imp": imp.pk, "landlord": imp.landlord_id}
+
+
+def count_changes(imp: PatrimoineImport, outcome: Outcome, staging: Staging) -> None:
+    """What applying would change (the dry run's figures)."""
+    dwelling, table = _table(Dwelling), staging.table
+    params = _params(imp)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""SELECT COUNT(*) FROM {staging} s WHERE s.patrimoine_import_id = %(imp)s
+            f"""SELECT COUNT(*) FROM {table} s WHERE {staging.rows("s")}
                 AND s.valid AND NOT EXISTS (SELECT 1 FROM {dwelling} d
                 WHERE d.landlord_id = %(landlord)s
                 AND d.housing_reference = s.housing_reference)""",  # noqa: S608
@@ -279,55 +350,73 @@ def count_changes(imp: PatrimoineImport, outcome: Outcome) -> None:
         )
         outcome.created = cursor.fetchone()[0]
         cursor.execute(
-            f"""SELECT COUNT(*) FROM {staging} s JOIN {dwelling} d
+            f"""SELECT COUNT(*) FROM {table} s JOIN {dwelling} d
                 ON d.landlord_id = %(landlord)s AND d.housing_reference = s.housing_reference
-                WHERE s.patrimoine_import_id = %(imp)s AND s.valid
+                WHERE {staging.rows("s")} AND s.valid
                 AND (NOT d.in_snapshot OR {_differs("d", "s")})""",  # noqa: S608
             params,
         )
         outcome.updated = cursor.fetchone()[0]
-        valid = outcome.rows - outcome.errors
-        outcome.unchanged = max(valid - outcome.created - outcome.updated, 0)
         if imp.full_snapshot:
             cursor.execute(
                 f"""SELECT COUNT(*) FROM {dwelling} d WHERE d.landlord_id = %(landlord)s
-                    AND d.in_snapshot AND NOT EXISTS (SELECT 1 FROM {staging} s
-                    WHERE s.patrimoine_import_id = %(imp)s
+                    AND d.in_snapshot AND NOT EXISTS (SELECT 1 FROM {table} s
+                    WHERE {staging.rows("s")}
                     AND s.housing_reference = d.housing_reference)""",  # noqa: S608
                 params,
             )
             outcome.made_ineligible = cursor.fetchone()[0]
+    _unchanged(outcome)
 
 
-def apply_changes(imp: PatrimoineImport) -> None:
-    """Upsert the valid rows and take missing dwellings out of the snapshot."""
-    dwelling, staging = _table(Dwelling), _table(DwellingStaging)
-    params = {"imp": imp.pk, "landlord": imp.landlord_id, "now": timezone.now()}
+def _unchanged(outcome: Outcome) -> None:
+    valid = outcome.rows - outcome.errors
+    outcome.unchanged = max(valid - outcome.created - outcome.updated, 0)
+
+
+def apply_changes(imp: PatrimoineImport, outcome: Outcome, staging: Staging) -> None:
+    """Take missing dwellings out of the snapshot, update changed ones, insert new ones.
+
+    Runs under the landlord's lock (``run_import``), so the figures of each
+    statement are the import's counts.
+    """
+    dwelling, table = _table(Dwelling), staging.table
+    params = {**_params(imp), "now": timezone.now()}
     inserted = ("housing_reference",) + COMPARED
-    assignments = ", ".join(f"{c} = excluded.{c}" for c in COMPARED)
+    assignments = ", ".join(f"{c} = s.{c}" for c in COMPARED)
     with connection.cursor() as cursor:
+        outcome.made_ineligible = 0
         if imp.full_snapshot:
             cursor.execute(
                 f"""UPDATE {dwelling} SET in_snapshot = false, last_import_id = %(imp)s,
                     updated_at = %(now)s
                     WHERE landlord_id = %(landlord)s AND in_snapshot AND NOT EXISTS
-                    (SELECT 1 FROM {staging} s WHERE s.patrimoine_import_id = %(imp)s
+                    (SELECT 1 FROM {table} s WHERE {staging.rows("s")}
                     AND s.housing_reference = {dwelling}.housing_reference)""",  # noqa: S608
                 params,
             )
+            outcome.made_ineligible = cursor.rowcount
+        cursor.execute(
+            f"""UPDATE {dwelling} AS d SET {assignments}, in_snapshot = true,
+                last_import_id = %(imp)s, updated_at = %(now)s
+                FROM {table} s WHERE {staging.rows("s")} AND s.valid
+                AND d.landlord_id = %(landlord)s AND d.housing_reference = s.housing_reference
+                AND (NOT d.in_snapshot OR {_differs("d", "s")})""",  # noqa: S608
+            params,
+        )
+        outcome.updated = cursor.rowcount
         cursor.execute(
             f"""INSERT INTO {dwelling} (landlord_id, {", ".join(inserted)}, in_snapshot,
                 last_import_id, updated_at)
                 SELECT %(landlord)s, {", ".join("s." + c for c in inserted)}, true,
-                %(imp)s, %(now)s FROM {staging} s
-                WHERE s.patrimoine_import_id = %(imp)s AND s.valid
-                ON CONFLICT (landlord_id, housing_reference) DO UPDATE SET {assignments},
-                in_snapshot = true, last_import_id = excluded.last_import_id,
-                updated_at = excluded.updated_at
-                WHERE NOT {dwelling}.in_snapshot
-                OR {_differs(dwelling, "excluded")}""",  # noqa: S608
+                %(imp)s, %(now)s FROM {table} s
+                WHERE {staging.rows("s")} AND s.valid AND NOT EXISTS (SELECT 1
+                FROM {dwelling} d WHERE d.landlord_id = %(landlord)s
+                AND d.housing_reference = s.housing_reference)""",  # noqa: S608
             params,
         )
+        outcome.created = cursor.rowcount
+    _unchanged(outcome)
 
 
 def run_import(import_id: int) -> PatrimoineImport:
@@ -346,14 +435,16 @@ def run_import(import_id: int) -> PatrimoineImport:
     text = io.TextIOWrapper(report, encoding="utf-8-sig", newline="")
     writer = csv.writer(text, delimiter=";")
     writer.writerow(REPORT_HEADER)
+    staging = python_staging()
     try:
         with imp.file.open("rb") as fileobj:
-            outcome = stage_file(imp, fileobj, writer, progress)
-        count_changes(imp, outcome)
-        if not imp.dry_run:
+            outcome, staging = stage_file(imp, fileobj, writer, progress)
+        if imp.dry_run:
+            count_changes(imp, outcome, staging)
+        else:
             with transaction.atomic():
                 Landlord.objects.select_for_update().filter(pk=imp.landlord_id).first()
-                apply_changes(imp)
+                apply_changes(imp, outcome, staging)
         imp.status = PatrimoineImport.Status.DONE
         imp.message = ""
     except PatrimoineFileError as error:
@@ -369,12 +460,15 @@ def run_import(import_id: int) -> PatrimoineImport:
             "L’équipe technique a été prévenue."
         )
     finally:
-        # Raw DELETE: the ORM would load every staged row to send signals.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"DELETE FROM {_table(DwellingStaging)} WHERE patrimoine_import_id = %s",  # noqa: S608
-                [imp.pk],
-            )
+        if connection.vendor == "postgresql":
+            sqlpath.drop_tables()
+        if staging.path == "python":
+            # Raw DELETE: the ORM would load every staged row to send signals.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"DELETE FROM {_table(DwellingStaging)} WHERE patrimoine_import_id = %s",  # noqa: S608
+                    [imp.pk],
+                )
 
     imp.rows_total = outcome.rows
     imp.error_count = outcome.errors

@@ -76,15 +76,20 @@ def read_rows(fileobj) -> tuple[list[str], Iterator[Row]]:
     ``fileobj`` is a binary file object (an upload or an open file). Every
     check that can refuse the file as a whole runs before this returns.
     """
+    if check_file(fileobj) == "xlsx":
+        return _read_xlsx(fileobj)
+    return _read_csv(fileobj)
+
+
+def check_file(fileobj) -> str:
+    """The checks of ``read_rows`` that come before the content: size and format."""
     size = _size(fileobj)
     if size > max_upload_bytes():
         raise PatrimoineFileError(
             _("Le fichier dépasse la taille maximale autorisée (%(max)s Mo).")
             % {"max": max_upload_bytes() // (1024 * 1024)}
         )
-    if detect_format(fileobj) == "xlsx":
-        return _read_xlsx(fileobj)
-    return _read_csv(fileobj)
+    return detect_format(fileobj)
 
 
 # --- CSV -----------------------------------------------------------------
@@ -144,15 +149,52 @@ def _map_header(raw_header: list[str]) -> list[str]:
     return names
 
 
-def _read_csv(fileobj) -> tuple[list[str], Iterator[Row]]:
+@dataclass
+class CsvLayout:
+    """What the checks of a CSV file found: enough to read it, or to COPY it."""
+
+    encoding: str  # "utf-8-sig" or "cp1252"
+    delimiter: str
+    names: list[str]  # one per column of the header, normalised
+    data_offset: int | None  # first byte after the header line (None: not found)
+
+
+def _header_end(fileobj) -> int | None:
+    """Byte offset just after the header line, as ``readline`` ends it (\n, \r\n or \r)."""
+    fileobj.seek(0)
+    head = fileobj.read(CHUNK)
+    fileobj.seek(0)
+    ends = [i for i in (head.find(b"\n"), head.find(b"\r")) if i >= 0]
+    if not ends:
+        return len(head) if len(head) < CHUNK else None
+    end = min(ends)
+    if head[end : end + 2] == b"\r\n":
+        return end + 2
+    return end + 1 if end + 1 < len(head) or len(head) < CHUNK else None
+
+
+def check_csv(fileobj) -> CsvLayout:
+    """Every check of a CSV file as a whole: encoding, header, separator, columns."""
     encoding = _detect_encoding(fileobj)
     text = io.TextIOWrapper(fileobj, encoding=encoding, newline="")
-    header_line = text.readline()
+    try:
+        header_line = text.readline()
+    finally:
+        text.detach()
     if not header_line.strip():
         raise PatrimoineFileError(_("Le fichier ne contient pas de ligne d’en-têtes."))
     delimiter = _detect_delimiter(header_line)
     header = next(csv.reader([header_line], delimiter=delimiter))
     names = _map_header(header)
+    return CsvLayout(encoding, delimiter, names, _header_end(fileobj))
+
+
+def _read_csv(fileobj) -> tuple[list[str], Iterator[Row]]:
+    layout = check_csv(fileobj)
+    fileobj.seek(0)
+    text = io.TextIOWrapper(fileobj, encoding=layout.encoding, newline="")
+    text.readline()
+    names, delimiter = layout.names, layout.delimiter
 
     def rows() -> Iterator[Row]:
         reader = csv.reader(text, delimiter=delimiter)
