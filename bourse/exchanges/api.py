@@ -199,3 +199,18 @@ def open_file_of(user) -> ExchangeFile | None:
         .order_by("-opened_at")
         .first()
     )
+
+
+def forget_tenant(user) -> int:
+    """RGPD: detach an anonymised tenant account from its files that are over.
+
+    The copies of the tenant's name and reference taken when the file opened
+    are blanked and the account link removed, on done and closed files only
+    (a file in progress still needs them). Returns the parties changed. For
+    the tenants app's anonymisation.
+    """
+    return (
+        ExchangeParty.objects.filter(tenant_user=user)
+        .exclude(file__step__in=OPEN_STEPS)
+        .update(tenant_user=None, tenant_name="", tenant_reference="")
+    )
