@@ -110,8 +110,11 @@ def _generate(n: int, seed: int = 2026) -> dict:
 
     ensure_reference_data()
     rng = random.Random(seed)
+    # Dwellings are in communes or, in Paris, in arrondissements (not in "Paris" itself).
     communes = list(
-        Commune.objects.filter(population__gt=0).values_list("insee_code", "population")
+        Commune.objects.filter(population__gt=0)
+        .exclude(insee_code="75056")
+        .values_list("insee_code", "population")
     )
     weighted = rng.choices([c for c, _p in communes], weights=[p for _c, p in communes], k=20_000)
     typologies = rng.choices(

@@ -232,6 +232,7 @@ def matches_for(viewer: Listing, queryset=None):
 
 
 ORDER = ("-published_at", "-pk")
+TIER_READ_WHOLE = 3000
 
 
 class RankedResults:
@@ -301,9 +302,10 @@ class RankedResults:
         return self._once("n2", lambda: self._wanting().count() + len(self._anywhere()))
 
     def _tier2_slice(self, lo: int, hi: int) -> list[int]:
-        head = list(
-            self._wanting().order_by(*ORDER).values_list("pk", "published_at")[: max(hi, 1)]
-        )
+        head = self._wanting().order_by(*ORDER).values_list("pk", "published_at")
+        # A small tier is read whole (a plan the database cannot get wrong); a large
+        # one by its head only.
+        head = list(head if self.tier2_count() <= TIER_READ_WHOLE else head[: max(hi, 1)])
         merged = sorted(
             head + self._anywhere(),
             key=lambda row: (row[1] is not None, row[1], row[0]),

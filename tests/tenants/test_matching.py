@@ -289,3 +289,16 @@ def test_a_listing_that_is_not_searchable_answers_404_but_ones_own_is_shown(clie
         assert client.get(f"/locataire/annonces/{hidden.listing.pk}/").status_code == 404
     assert client.get(f"/locataire/annonces/{scene['me'].listing.pk}/").status_code == 200
     assert client.get("/locataire/annonces/999999/").status_code == 404
+
+
+@pytest.mark.parametrize("read_whole", [0, 3000])
+def test_tiered_ranking_pages_match_the_reference_ranking(scene, monkeypatch, read_whole):
+    monkeypatch.setattr(matching, "TIER_READ_WHOLE", read_whole)
+    me = scene["me"].listing
+    reference = [(i.pk, i.match_score) for i in matching.ranked_for(me)]
+    tiered = matching.RankedResults(me)
+    assert tiered.count() == len(reference) == 4
+    pages = [tiered[n : n + 1] for n in range(4)] + [tiered[0:2], tiered[2:4], tiered[1:3]]
+    assert [(i.pk, i.match_score) for page in pages[:4] for i in page] == reference
+    assert [(i.pk, i.match_score) for i in pages[4] + pages[5]] == reference
+    assert [(i.pk, i.match_score) for i in pages[6]] == reference[1:3]
