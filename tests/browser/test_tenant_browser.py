@@ -133,3 +133,31 @@ def test_register_complete_the_steps_find_a_listing_and_contact(page, scene):
     request_obj = ContactRequest.objects.get()
     assert request_obj.receiver == scene["other"]
     assert_no_axe_violations(page, "demande de contact")
+
+
+def test_landlord_administrator_reviews_tenants_and_moderates(page, scene, settings):
+    from bourse.models import StaffRole
+    from bourse.tenants import moderation
+    from tests.tenants.conftest import PASSWORD, make_staff
+
+    settings.TENANT_MODERATION_SAMPLE_RATE = 1.0
+    make_staff("admin-test", StaffRole.LANDLORD_ADMIN, scene["landlord"])
+    other = scene["other"]
+    moderation.on_new_version(other.listing)
+    page.goto("/bourse/espace-bailleur/locataires/")
+    page.get_by_label("Nom d’utilisateur").fill("admin-test")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.locator("h1")).to_contain_text("Locataires et annonces")
+    assert_no_axe_violations(page, "locataires du bailleur")
+
+    page.get_by_role("link", name=other.user.get_full_name()).click()
+    expect(page.locator("h1")).to_have_text(other.user.get_full_name())
+    expect(page.locator("main")).to_contain_text("Désactiver le compte")
+    assert_no_axe_violations(page, "fiche locataire")
+
+    page.get_by_role("link", name=re.compile("^Modération")).click()
+    expect(page.locator("main")).to_contain_text(f"Annonce n° {other.listing.pk}")
+    assert_no_axe_violations(page, "modération")
+    page.get_by_role("button", name="Conforme").click()
+    expect(page.locator("main")).to_contain_text("Rien à examiner")
