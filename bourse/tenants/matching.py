@@ -232,7 +232,23 @@ def matches_for(viewer: Listing, queryset=None):
 
 
 ORDER = ("-published_at", "-pk")
-TIER_READ_WHOLE = 3000
+TIER2_FIELDS = (
+    "pk",
+    "published_at",
+    "commune_id",
+    "typology",
+    "surface",
+    "monthly_cost",
+    "floor",
+    "lift",
+    "accessible",
+    *TYPOLOGY_FIELDS.values(),
+    "min_surface",
+    "max_monthly_cost",
+    "max_floor",
+    "lift_required",
+    "accessible_required",
+)
 
 
 class RankedResults:
@@ -249,15 +265,23 @@ class RankedResults:
     listings always have a publication date (set when they become active).
     """
 
-    def __init__(self, viewer: Listing, queryset=None, *, include_rest=True, prefetch=()):
+    def __init__(
+        self, viewer: Listing, queryset=None, *, include_rest=True, prefetch=(), tier2_in_sql=None
+    ):
         queryset = searchable_listings() if queryset is None else queryset
         self.viewer = viewer
+        self.queryset = queryset
         self.base = queryset.exclude(pk=viewer.pk)
         self.criteria = criteria_of(viewer)
         self.facts = facts_of(viewer)
         self.fits = facts_fit_q(self.criteria)
         self.include_rest = include_rest
         self.prefetch = prefetch
+        # Tier 2 is narrowed by the database to the listings wanting my commune; the
+        # rest of the rule is checked in SQL (best without search filters: the database
+        # walks the wanted-communes index) or with ``dwelling_fits`` on those rows (best
+        # with search filters, where the database would rather scan them all).
+        self.tier2_in_sql = (not include_rest) if tier2_in_sql is None else tier2_in_sql
         self._cache = {}
 
     def _once(self, key, compute):
@@ -282,41 +306,75 @@ class RankedResults:
     def tier1_count(self) -> int:
         return self._once("n1", lambda: self.base.filter(self.fits).count())
 
-    # Tier 2: my dwelling fits their criteria only --------------------------------------
-    def _outside(self):
-        return self.base.exclude(self.fits).filter(criteria_accept_except_commune_q(self.facts))
+    # Tier 2: my dwelling fits their criteria only -------------------------------------
+    def _tier2(self) -> list[int]:
+        """Ids of tier 2, in order. The database only narrows to the listings that want
+        my commune (or any commune) within the search; the rest of the rule is
+        ``dwelling_fits`` itself, on those rows (cheaper than per-row SQL at scale)."""
 
-    def _wanting(self):
-        return self._outside().filter(pk__in=_listings_wanting(self.facts.commune_id))
+        def keep(row) -> bool:
+            values = dict(zip(TIER2_FIELDS, row, strict=True))
+            theirs = Facts(
+                commune_id=values["commune_id"],
+                typology=values["typology"],
+                surface=Decimal(values["surface"]),
+                monthly_cost=Decimal(values["monthly_cost"]),
+                floor=values["floor"],
+                lift=values["lift"],
+                accessible=values["accessible"],
+            )
+            their_criteria = Criteria(  # their communes include mine, or any
+                typologies=frozenset(
+                    typology.value for typology, name in TYPOLOGY_FIELDS.items() if values[name]
+                ),
+                min_surface=values["min_surface"],
+                max_monthly_cost=values["max_monthly_cost"],
+                max_floor=values["max_floor"],
+                lift_required=values["lift_required"],
+                accessible_required=values["accessible_required"],
+            )
+            return dwelling_fits(their_criteria, self.facts) and not dwelling_fits(
+                self.criteria, theirs
+            )
 
-    def _anywhere(self) -> list:
-        """Tier-2 listings wanting any commune (none wanted: disjoint from ``_wanting``)."""
-        return self._once(
-            "any",
-            lambda: list(
-                self._outside().filter(any_commune=True).values_list("pk", "published_at")
-            ),
-        )
+        def compute():
+            wanting = self.base.filter(pk__in=_listings_wanting(self.facts.commune_id))
+            anywhere = self.base.filter(any_commune=True)
+            if self.tier2_in_sql:
+                outside = ~self.fits & criteria_accept_except_commune_q(self.facts)
+                rows = [
+                    row
+                    for queryset in (wanting, anywhere)
+                    for row in queryset.filter(outside).values_list("pk", "published_at")
+                ]
+            else:
+                rows = [
+                    (row[0], row[1])
+                    for queryset in (wanting, anywhere)
+                    for row in queryset.values_list(*TIER2_FIELDS)
+                    if keep(row)
+                ]
+            rows.sort(key=lambda row: (row[1] is not None, row[1], row[0]), reverse=True)
+            return [pk for pk, _published in rows]
+
+        return self._once("tier2", compute)
 
     def tier2_count(self) -> int:
-        return self._once("n2", lambda: self._wanting().count() + len(self._anywhere()))
+        return len(self._tier2())
 
     def _tier2_slice(self, lo: int, hi: int) -> list[int]:
-        head = self._wanting().order_by(*ORDER).values_list("pk", "published_at")
-        # A small tier is read whole (a plan the database cannot get wrong); a large
-        # one by its head only.
-        head = list(head if self.tier2_count() <= TIER_READ_WHOLE else head[: max(hi, 1)])
-        merged = sorted(
-            head + self._anywhere(),
-            key=lambda row: (row[1] is not None, row[1], row[0]),
-            reverse=True,
-        )
-        return [pk for pk, _published in merged[lo:hi]]
+        return self._tier2()[lo:hi]
 
     # The whole ----------------------------------------------------------------------------
     def count(self) -> int:
         if self.include_rest or not self.fits:
-            return self._once("n", self.base.count)
+            # Counted without the viewer's exclusion, which an index-only scan cannot check.
+            return self._once(
+                "n",
+                lambda: (
+                    self.queryset.count() - int(self.queryset.filter(pk=self.viewer.pk).exists())
+                ),
+            )
         return self.tier1_count() + self.tier2_count()
 
     def __len__(self):

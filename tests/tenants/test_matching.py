@@ -98,13 +98,15 @@ def test_querysets_agree_with_the_pure_rule_and_matches_are_mutual(pool, data):
                 assert (other.pk in accept_mine) == dwelling_fits(criteria, my_facts)
             # The ranking says "mutual" exactly when both hold, and it is symmetric.
             reference = [(item.pk, item.match_score) for item in matching.ranked_for(viewer)]
-            tiered = [(item.pk, item.match_score) for item in matching.RankedResults(viewer)[0:9]]
-            assert tiered == reference
+            for in_sql in (False, True):
+                tiered = matching.RankedResults(viewer, tier2_in_sql=in_sql)
+                assert [(item.pk, item.match_score) for item in tiered[0:9]] == reference
             assert matching.RankedResults(viewer)[1:3] == matching.RankedResults(viewer)[0:9][1:3]
             matches = [(i.pk, i.match_score) for i in matching.matches_for(viewer)]
-            tiered = matching.RankedResults(viewer, include_rest=False)
-            assert [(i.pk, i.match_score) for i in tiered[0:9]] == matches
-            assert tiered.count() == len(matches)
+            for in_sql in (False, True):
+                tiered = matching.RankedResults(viewer, include_rest=False, tier2_in_sql=in_sql)
+                assert [(i.pk, i.match_score) for i in tiered[0:9]] == matches
+                assert tiered.count() == len(matches)
             ranked = dict(reference)
             mutual = set(matching.mutual_matches(viewer).values_list("pk", flat=True))
             assert {pk for pk, score in ranked.items() if score == matching.MUTUAL} == mutual
@@ -291,12 +293,11 @@ def test_a_listing_that_is_not_searchable_answers_404_but_ones_own_is_shown(clie
     assert client.get("/locataire/annonces/999999/").status_code == 404
 
 
-@pytest.mark.parametrize("read_whole", [0, 3000])
-def test_tiered_ranking_pages_match_the_reference_ranking(scene, monkeypatch, read_whole):
-    monkeypatch.setattr(matching, "TIER_READ_WHOLE", read_whole)
+@pytest.mark.parametrize("in_sql", [False, True])
+def test_tiered_ranking_pages_match_the_reference_ranking(scene, in_sql):
     me = scene["me"].listing
     reference = [(i.pk, i.match_score) for i in matching.ranked_for(me)]
-    tiered = matching.RankedResults(me)
+    tiered = matching.RankedResults(me, tier2_in_sql=in_sql)
     assert tiered.count() == len(reference) == 4
     pages = [tiered[n : n + 1] for n in range(4)] + [tiered[0:2], tiered[2:4], tiered[1:3]]
     assert [(i.pk, i.match_score) for page in pages[:4] for i in page] == reference
