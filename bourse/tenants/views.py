@@ -105,7 +105,6 @@ def register(request):
     if tenant_profile(request.user) is not None:
         return redirect("tenants:dashboard")
     form = RegistrationForm(request.POST if request.method == "POST" else None)
-    help_landlord = None
     if request.method == "POST":
         if getattr(request, "limited", False):
             form.is_valid()
@@ -130,7 +129,6 @@ def register(request):
             else:
                 request.session["tenants_registered_email"] = profile.user.email
                 return redirect("tenants:register_done")
-        help_landlord = form.cleaned_data.get("landlord") if hasattr(form, "cleaned_data") else None
     landlords = form.fields["landlord"].queryset.select_related(
         "tenant_reference_help_image", "housing_reference_help_image"
     )
@@ -146,7 +144,6 @@ def register(request):
             {
                 "form": form,
                 "help_landlords": help_images,
-                "help_landlord": help_landlord,
                 "not_eligible": any(
                     str(services.NOT_ELIGIBLE_MESSAGE) == str(e) for e in form.non_field_errors()
                 ),
@@ -314,11 +311,9 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 def dashboard(request):
     profile = request.tenant
     listing = services.sync_listing(profile.listing)
-    requests_ = contacts.requests_of(profile)
+    requests_ = list(contacts.requests_of(profile)[:50])
     pending_received = [
-        r
-        for r in requests_[:50]
-        if r.receiver_id == profile.pk and r.status == ContactStatus.PENDING
+        r for r in requests_ if r.receiver_id == profile.pk and r.status == ContactStatus.PENDING
     ]
     matches = []
     if listing.criteria_done_at:
@@ -338,7 +333,7 @@ def dashboard(request):
         "deadline": deadline,
         "show_deadline": deadline is not None
         and lifecycle.warning_due(deadline, timezone.now()) is not None,
-        "ready_requests": [r for r in requests_[:50] if r.ready_at],
+        "ready_requests": [r for r in requests_ if r.ready_at],
     }
     return render(request, "tenants/dashboard.html", context)
 

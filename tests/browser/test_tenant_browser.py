@@ -156,7 +156,8 @@ def test_landlord_administrator_reviews_tenants_and_moderates(page, scene, setti
     expect(page.locator("main")).to_contain_text("Désactiver le compte")
     assert_no_axe_violations(page, "fiche locataire")
 
-    page.get_by_role("link", name=re.compile("^Modération")).click()
+    tabs = page.get_by_role("navigation", name="Locataires et annonces")
+    tabs.get_by_role("link", name=re.compile("^Modération")).click()
     expect(page.locator("main")).to_contain_text(f"Annonce n° {other.listing.pk}")
     assert_no_axe_violations(page, "modération")
     page.get_by_role("button", name="Conforme").click()
