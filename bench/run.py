@@ -538,6 +538,11 @@ def bench_patrimoine(ctx: Context) -> bool:
     return run_script("patrimoine.py")
 
 
+@section("listings", "Search and mutual matching over 100 000 listings", issue="bourse-2")
+def bench_listings(ctx: Context) -> bool:
+    return run_script("listings.py")
+
+
 @section("exchanges", "Daily alerts and reminders over 50 000 open files", issue="bourse-3")
 def bench_exchanges(ctx: Context) -> bool:
     return run_script("exchanges.py")
