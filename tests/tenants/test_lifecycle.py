@@ -464,3 +464,16 @@ def test_add_months_clamps_to_the_end_of_the_month():
     moment = timezone.now().replace(year=2026, month=11, day=30)
     assert add_months(moment, 3).date().isoformat() == "2027-02-28"
     assert add_months(moment, -11).date().isoformat() == "2025-12-30"
+
+
+def test_the_daily_job_is_a_scheduled_celery_task(settings, landlord):
+    from bourse.tenants.tasks import daily_account_jobs
+    from portal.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["tenants-daily-account-jobs"]
+    assert entry["task"] == "bourse.tenants.tasks.daily_account_jobs"
+    app.loader.import_default_modules()
+    assert entry["task"] in app.tasks
+    make_tenant(landlord, 1, last_login=timezone.now() - timedelta(days=200))
+    result = daily_account_jobs.apply().get()
+    assert result["warned"] == 1
