@@ -276,23 +276,22 @@ def _housing_step(profile, rng):
     )
 
 
-def _criteria_step(profile, rng, partner_facts, extra_communes):
+def _criteria_step(profile, rng, partners, extra_communes):
+    """Criteria that the partners' dwellings fit (the first partner wants ours back)."""
     listing = profile.listing
-    communes = {partner_facts.commune_id, listing.commune_id} | set(rng.sample(extra_communes, k=2))
+    communes = {p.commune_id for p in partners} | set(rng.sample(extra_communes, k=2))
     communes.discard(listing.commune_id)
-    typologies = {partner_facts.typology}
-    if rng.random() < 0.5:
-        typologies.add(rng.choice(["T2", "T3", "T4"]))
+    typologies = {p.typology for p in partners if p.typology}
     services.save_criteria(
         listing,
         profile.user,
         {
             "communes": sorted(c for c in communes if c),
             "typologies": sorted(typologies),
-            "min_surface": (partner_facts.surface - 5).quantize(Decimal("1"))
+            "min_surface": (min(p.surface for p in partners) - 5).quantize(Decimal("1"))
             if rng.random() < 0.5
             else None,
-            "max_monthly_cost": (partner_facts.monthly_cost * Decimal("1.3")).quantize(
+            "max_monthly_cost": (max(p.monthly_cost for p in partners) * Decimal("1.3")).quantize(
                 Decimal("1")
             ),
             "max_floor": None,
@@ -302,13 +301,13 @@ def _criteria_step(profile, rng, partner_facts, extra_communes):
     )
 
 
-def _complete(profile, rng, partner_facts, extra_communes, steps=3):
+def _complete(profile, rng, partners, extra_communes, steps=3):
     if steps >= 1:
         _profile_step(profile, rng)
     if steps >= 2:
         _housing_step(profile, rng)
     if steps >= 3:
-        _criteria_step(profile, rng, partner_facts, extra_communes)
+        _criteria_step(profile, rng, partners, extra_communes)
     profile.listing.refresh_from_db()
 
 
@@ -454,9 +453,11 @@ def load() -> list[str]:
         profile = profiles[n]
         tenant_rng = random.Random(SEED * 7919 + n)
         partner = n + 1 if n % 2 else n - 1
-        partner_listing = facts.get(partner) or facts.get(1) or profile.listing
+        others = [partner, (n + 1) % COUNT + 1, (n - 3) % COUNT + 1]  # n+2 and n-2
+        partners = [facts_of(facts[m]) for m in others if m in facts and m != n]
+        partners = partners or [facts_of(profile.listing)]
         steps = {23: 1, 24: 2, 25: 0}.get(n, 3)
-        _complete(profile, tenant_rng, facts_of(partner_listing), extra_communes, steps)
+        _complete(profile, tenant_rng, partners, extra_communes, steps)
         _apply_status(n, profile, _staff_user(profile.landlord))
     if STATUSES.get(33) == "ineligible" and 33 in profiles:
         Listing.objects.filter(pk=profiles[33].listing.pk).update(eligible=False)
