@@ -8,8 +8,8 @@ when that demo has not run, a small landlord and patrimoine of their own are
 created. Password for every tenant (demo only, listed in the README):
 ``Demo-Locataire-2026``.
 
-Statuses: 1–22, 35, 36 active (with mutual matches between neighbours:
-1↔2, 3↔4…); 23–25 registered (steps partly done); 26–28 suspended (28 for
+Statuses: 1–22, 35, 36 active (mutual matches with their pair, 1↔2, 3↔4…,
+and with n ± 2); 23–25 registered (steps partly done); 26–28 suspended (28 for
 more than 3 months: warned); 29–30 deactivated by the landlord; 31 deactivated
 after 3 months without sign-in (signing in reactivates it); 32 deactivated
 after a 4-month suspension; 33 active but ineligible (cannot sign in);
