@@ -158,6 +158,11 @@ def is_landlord_admin(user, landlord: Landlord | None = None) -> bool:
     )
 
 
+def can_moderate(user) -> bool:
+    """Listings are moderated by the AMO and by landlord administrators (not agents)."""
+    return is_super_admin(user) or is_landlord_admin(user)
+
+
 def can_access_staff_area(user) -> bool:
     return is_super_admin(user) or user_landlord(user) is not None
 

@@ -26,9 +26,7 @@ from .permissions import can_manage_tenant, can_see_tenants, visible_tenants
 def tenants_context(request, **extra):
     user = request.user
     context = staff_context(request, **extra)
-    context["can_moderate_any"] = staff_permissions.is_super_admin(user) or (
-        staff_permissions.is_landlord_admin(user)
-    )
+    context["can_moderate_any"] = staff_permissions.can_moderate(user)
     context["moderation_open"] = moderation.queue_for(user).count()
     return context
 
@@ -228,7 +226,7 @@ def remove_description(request, pk):
 @staff_required(test=can_see_tenants)
 def moderation_queue(request):
     user = request.user
-    if not (staff_permissions.is_super_admin(user) or staff_permissions.is_landlord_admin(user)):
+    if not staff_permissions.can_moderate(user):
         return staff_permissions.forbidden(
             request, _("La modération est réservée aux administrateurs.")
         )
