@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "bourse.contact",
     "bourse.exchanges",
     "bourse.tenants",
+    "bourse.stats",
     "search",
     "portal",
     # Wagtail
@@ -210,6 +211,11 @@ CELERY_BEAT_SCHEDULE["tenants-daily-account-jobs"] = {
 CELERY_BEAT_SCHEDULE["exchanges-daily-jobs"] = {
     "task": "bourse.exchanges.tasks.daily_exchange_jobs",
     "schedule": crontab(hour=6, minute=15),
+}
+# Statistics (bourse/stats/): every night, all months recomputed.
+CELERY_BEAT_SCHEDULE["stats-nightly-recompute"] = {
+    "task": "bourse.stats.tasks.recompute_statistics_task",
+    "schedule": crontab(hour=2, minute=30),
 }
 
 # Authentication
