@@ -8,12 +8,23 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from wagtail.models import Collection, Locale, Page, Site
 
+from bourse.stats import figures
+
 from .models import BannerMessage, HomePage, KeyFigure, StandardPage
 
 DEMO_PASSWORDS = {
     "admin": "Demo-Admin-2026",
     "editeur": "Demo-Editeur-2026",
 }
+
+
+# The three figures are computed from the bourse (bourse.stats.figures); the
+# typed values are only a fallback.
+DEMO_KEY_FIGURES = [
+    ("1 080", "locataires ayant échangé", figures.TENANTS_EXCHANGED),
+    ("3 200", "annonces actives", figures.ACTIVE_LISTINGS),
+    ("42", "bailleurs adhérents", figures.MEMBER_LANDLORDS),
+]
 
 
 def get_or_create_child(parent, model, slug, **fields):
@@ -79,14 +90,12 @@ def load_site() -> HomePage:
             site_name="Echanger Habiter",
         )
     if not home.key_figures.exists():
-        for order, (value, label) in enumerate(
-            [
-                ("1 080", "locataires ayant échangé"),
-                ("3 200", "annonces actives"),
-                ("42", "bailleurs adhérents"),
-            ]
-        ):
-            KeyFigure.objects.create(page=home, sort_order=order, value=value, label=label)
+        for order, (value, label, source) in enumerate(DEMO_KEY_FIGURES):
+            KeyFigure.objects.create(
+                page=home, sort_order=order, value=value, label=label, source=source
+            )
+    for _value, label, source in DEMO_KEY_FIGURES:  # figures made before they were computed
+        home.key_figures.filter(label=label, source="").update(source=source)
     load_standard_pages(home)
     load_banner()
     return home

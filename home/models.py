@@ -7,6 +7,9 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from bourse.stats.figures import SOURCES as FIGURE_SOURCES
+from bourse.stats.figures import format_figure
+
 from .blocks import BodyStreamBlock
 
 
@@ -61,9 +64,20 @@ class HomePage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["key_figures"] = self.key_figures.all()
+        context["key_figures"] = self.shown_key_figures()
         context["latest_news"] = self.latest_news()
         return context
+
+    def shown_key_figures(self) -> list[tuple[str, str]]:
+        """(value, label) of each key figure, computed ones read from the bourse
+        (cached: ``bourse.stats.figures.key_figures``)."""
+        figures = list(self.key_figures.all())
+        computed = None
+        if any(figure.source for figure in figures):
+            from bourse.stats.figures import key_figures
+
+            computed = key_figures()
+        return [(figure.shown_value(computed), figure.label) for figure in figures]
 
     def latest_news(self, count: int = 3):
         """The newest public news notes (three on the home page)."""
@@ -75,15 +89,42 @@ class HomePage(BasePage):
 
 
 class KeyFigure(Orderable):
+    """A key figure of the home page: typed by an editor, or computed from the
+    bourse (``source``; see ``bourse.stats.figures``) and then always current."""
+
     page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="key_figures")
-    value = models.CharField(_("valeur"), max_length=30)
+    source = models.CharField(
+        _("source"),
+        max_length=30,
+        blank=True,
+        choices=[("", _("Valeur saisie"))] + list(FIGURE_SOURCES),
+        help_text=_(
+            "Un chiffre calculé depuis la bourse est toujours à jour ; la valeur saisie "
+            "ne sert alors que si le calcul est impossible."
+        ),
+    )
+    value = models.CharField(_("valeur"), max_length=30, blank=True)
     label = models.CharField(_("libellé"), max_length=120)
 
-    panels = [FieldPanel("value"), FieldPanel("label")]
+    panels = [FieldPanel("source"), FieldPanel("value"), FieldPanel("label")]
 
     class Meta(Orderable.Meta):
         verbose_name = _("chiffre clé")
         verbose_name_plural = _("chiffres clés")
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if not self.source and not self.value.strip():
+            raise ValidationError(
+                {"value": _("Saisissez la valeur, ou choisissez un chiffre calculé.")}
+            )
+
+    def shown_value(self, computed: dict | None) -> str:
+        """The computed figure ("1 080") when there is one, else the typed value."""
+        if self.source and computed and self.source in computed:
+            return format_figure(computed[self.source])
+        return self.value
 
 
 class StandardPage(BasePage):

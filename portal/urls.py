@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("kit_adherents.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("recherche/", search_views.search, name="search"),
+    path("bourse/", include("bourse.stats.urls")),  # before bourse.urls: /bourse/statistiques/
     path("bourse/", include("bourse.urls")),
     path("contact/", include("bourse.contact.urls")),
     path("dossiers/", include("bourse.exchanges.urls")),

@@ -36,7 +36,7 @@ from .models import DELAY_COLUMNS, DELAY_STEPS, MONTHLY_COUNTERS, CommuneStat, M
 ADVISORY_LOCK = 0x57A75  # any constant shared by the runs
 CHUNK = 20_000
 BATCH = 5_000
-KEEP_RUNS = 50
+KEEP_RUNS = 1  # the last run only (its time is shown on the pages)
 
 # Positions in the counters list of a (month, landlord, department) cell.
 COUNTER_INDEX = {name: i for i, name in enumerate(MONTHLY_COUNTERS)}

@@ -56,6 +56,11 @@ COMPUTE = {
 }
 
 
+def format_figure(number: int) -> str:
+    """French grouping with a no-break space: 1080 -> "1 080"."""
+    return f"{number:,}".replace(",", "\u00a0")
+
+
 def key_figures() -> dict[str, int]:
     """The three figures, from the cache or computed (three COUNT queries)."""
     figures = cache.get(CACHE_KEY)

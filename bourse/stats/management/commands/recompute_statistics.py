@@ -10,6 +10,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         run = recompute_statistics()
+        if options["verbosity"] == 0:
+            return
         self.stdout.write(
             self.style.SUCCESS(
                 f"Statistiques recalculées : {run.files} dossiers, {run.monthly_rows} lignes "

@@ -1,0 +1,165 @@
+"""Statistics pages: thin views over ``tables.py``.
+
+- ``/bourse/statistiques/``: public (partners), filters, charts, tables, CSV;
+- ``/bourse/espace-bailleur/statistiques/``: staff, scoped by ``access.py``.
+Bad filters get a French message and status 400; nothing is computed then.
+"""
+
+import csv
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+
+from bourse import permissions
+from bourse.models import Landlord
+from bourse.permissions import staff_required
+from bourse.staff_views import staff_context
+
+from . import access, tables
+from .forms import StatsFilterForm
+
+PUBLIC_TABLES_SECONDS = 3600
+PUBLIC_KEYS = ("evolution", "dossiers", "communes")
+STAFF_KEYS = (*PUBLIC_KEYS, "delais", "alertes")
+
+
+def public_tables(filters: tables.Filters) -> list[tables.Table]:
+    """The public tables, cached until the next recomputation (the key holds its id)."""
+    run = tables.last_run()
+    key = f"stats:public:{run.pk if run else 0}:{filters.cache_key()}"
+    found = cache.get(key)
+    if found is None:
+        found = tables.public_tables(filters)
+        cache.set(key, found, PUBLIC_TABLES_SECONDS)
+    return found
+
+
+def staff_tables(user, filters: tables.Filters) -> list[tables.Table]:
+    months = tables.monthly_stats(filters)
+    return [
+        tables.evolution_table(months),
+        tables.files_table(months),
+        tables.communes_table(filters),
+        tables.delays_table(filters),
+        tables.alerts_table(access.staff_alert_files(user, filters.landlord)),
+    ]
+
+
+def _public_form(request):
+    return StatsFilterForm(request.GET or None, landlords=Landlord.objects.active())
+
+
+def _staff_form_and_filters(request):
+    """The staff form and, when valid, the filters in the user's scope."""
+    user = request.user
+    form = StatsFilterForm(request.GET or None, landlords=Landlord.objects.all(), public=False)
+    if form.is_bound and not form.is_valid():
+        return form, None
+    requested = form.cleaned_data.get("landlord") if form.is_bound else None
+    landlord = access.staff_statistics_landlord(user, requested)
+    return form, form.filters(landlord=landlord) if form.is_bound else tables.Filters(
+        landlord=landlord, public=False
+    )
+
+
+def _csv_response(table: tables.Table, filters: tables.Filters) -> HttpResponse:
+    parts = ["statistiques", table.key]
+    if filters.year:
+        parts.append(str(filters.year))
+    if filters.department:
+        parts.append(filters.department)
+    if filters.landlord is not None:
+        parts.append(f"bailleur-{filters.landlord.pk}")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{"-".join(parts)}.csv"'
+    response.write("\ufeff")  # so that spreadsheets read UTF-8
+    writer = csv.writer(response, delimiter=";")
+    writer.writerows(table.csv_rows())
+    return response
+
+
+def _bad_filters(form) -> HttpResponse:
+    messages = [str(error) for errors in form.errors.values() for error in errors]
+    return HttpResponse("\n".join(messages), status=400, content_type="text/plain; charset=utf-8")
+
+
+def _find(found: list[tables.Table], key: str) -> tables.Table:
+    for table in found:
+        if table.key == key:
+            return table
+    raise Http404
+
+
+def public_statistics(request):
+    form = _public_form(request)
+    valid = not form.is_bound or form.is_valid()
+    filters = form.filters() if valid else None
+    return render(
+        request,
+        "stats/public.html",
+        {
+            "form": form,
+            "tables": public_tables(filters) if valid else [],
+            "last_run": tables.last_run(),
+            "query": request.GET.urlencode() if valid else "",
+            "csv_url_name": "stats:public_csv",
+        },
+        status=200 if valid else 400,
+    )
+
+
+@cache_control(max_age=300, public=True)
+def public_csv(request, table):
+    if table not in PUBLIC_KEYS:
+        raise Http404
+    form = _public_form(request)
+    if form.is_bound and not form.is_valid():
+        return _bad_filters(form)
+    filters = form.filters()
+    return _csv_response(_find(public_tables(filters), table), filters)
+
+
+def _refused(request):
+    return permissions.forbidden(
+        request, _("Vous ne pouvez consulter que les statistiques de votre organisme.")
+    )
+
+
+@staff_required
+def staff_statistics(request):
+    try:
+        form, filters = _staff_form_and_filters(request)
+    except PermissionDenied:
+        return _refused(request)
+    return render(
+        request,
+        "stats/staff.html",
+        staff_context(
+            request,
+            form=form,
+            hide_landlord_filter=not permissions.is_super_admin(request.user),
+            scope_landlord=filters.landlord if filters else None,
+            tables=staff_tables(request.user, filters) if filters else [],
+            last_run=tables.last_run(),
+            query=request.GET.urlencode() if filters else "",
+            csv_url_name="stats:staff_csv",
+        ),
+        status=200 if filters else 400,
+    )
+
+
+@staff_required
+def staff_csv(request, table):
+    if table not in STAFF_KEYS:
+        raise Http404
+    try:
+        form, filters = _staff_form_and_filters(request)
+    except PermissionDenied:
+        return _refused(request)
+    if filters is None:
+        return _bad_filters(form)
+    return _csv_response(_find(staff_tables(request.user, filters), table), filters)

@@ -1,0 +1,54 @@
+"""Fixtures of the statistics tests: the landlords, staff and dwellings of the
+exchange-file tests, and ``make_file`` to write a file straight in the state
+(and at the dates) a test needs."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from bourse.exchanges.models import ExchangeFile, ExchangeParty, Step
+from tests.exchanges.conftest import (  # noqa: F401 (fixtures)
+    agents,
+    amo,
+    dwellings,
+    landlord_admins,
+    landlords,
+    make_dwelling,
+    make_staff,
+    partner,
+    tenants,
+)
+
+
+def aware(day: dt.date, hour: int = 12) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+def make_file(sides, step=Step.DONE, opened_on=None, **dates):
+    """A file with one party per (landlord, INSEE code) of ``sides``, at ``step``."""
+    opened_on = opened_on or dt.date(2024, 1, 10)
+    closed_on = dates.pop("closed_on", None)
+    file = ExchangeFile.objects.create(
+        step=step,
+        nurs_date=dates.pop("nurs_date", opened_on),
+        opened_at=aware(opened_on),
+        closed_at=aware(closed_on) if closed_on else None,
+        **dates,
+    )
+    left = [make_dwelling(landlord, insee, slug=f"s{landlord.pk}") for landlord, insee in sides]
+    for position, dwelling in enumerate(left, start=1):
+        ExchangeParty.objects.create(
+            file=file,
+            position=position,
+            landlord=dwelling.landlord,
+            dwelling_left=dwelling,
+            dwelling_taken=left[position % len(left)],
+            tenant_name="NOM",
+            nur=f"NUR{file.pk}{position}",
+        )
+    return file
+
+
+def done(sides, completed_on, **dates):
+    dates.setdefault("attributed_on", completed_on - dt.timedelta(days=20))
+    return make_file(sides, Step.DONE, completed_on=completed_on, **dates)
