@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from bourse import permissions as staff_permissions
 from bourse.permissions import forbidden, staff_required
 from bourse.staff_views import staff_context
+from bourse.tenants.permissions import tenant_profile
 
 from . import access, alerts, deadlines, display, workflow
 from .agreement import agreement_pdf
@@ -298,6 +299,8 @@ def tenant_required(view):
     def wrapped(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), access.tenant_login_url())
+        # The tenant area's navigation (tenants/base.html) shows for a tenant account.
+        request.tenant = tenant_profile(request.user)
         return view(request, *args, **kwargs)
 
     wrapped.__name__ = view.__name__

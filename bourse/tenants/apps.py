@@ -7,3 +7,6 @@ class TenantsConfig(AppConfig):
     label = "tenants"
     verbose_name = _("Comptes locataires et annonces")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import exchange_files  # noqa: F401  (connects the exchange-file receivers)

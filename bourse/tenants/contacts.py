@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import lifecycle, notifications
+from . import exchange_files, lifecycle, notifications
 from .models import ContactRequest, ContactStatus, ListingStatus, TenantProfile
 
 DAILY_LIMIT = 10
@@ -118,7 +118,7 @@ def answer(request_obj: ContactRequest, profile: TenantProfile, accept: bool, te
     request_obj.save(update_fields=["status", "answer", "answered_at"])
     notifications.send_contact_answered(request_obj)
     if accept:
-        mark_ready(request_obj)
+        mark_ready(request_obj, opened_by=profile.user)
 
 
 @transaction.atomic
@@ -138,12 +138,14 @@ def set_nur(profile: TenantProfile, value: str) -> str:
     for request_obj in ContactRequest.objects.filter(
         Q(sender=profile) | Q(receiver=profile), status=ContactStatus.ACCEPTED, ready_at=None
     ).select_related("sender", "receiver"):
-        mark_ready(request_obj)
+        mark_ready(request_obj, opened_by=profile.user)
     return nur
 
 
-def mark_ready(request_obj: ContactRequest) -> bool:
-    """Accepted, and both NURs entered: ready for an exchange file (mail once)."""
+def mark_ready(request_obj: ContactRequest, opened_by=None) -> bool:
+    """Accepted, and both NURs entered: the exchange file opens (its own mails say
+    so); when it cannot open yet (a dwelling in another file…), the pair is
+    ready and told so once, and the daily job opens it later."""
     request_obj.sender.refresh_from_db(fields=["nur"])
     request_obj.receiver.refresh_from_db(fields=["nur"])
     if (
@@ -158,7 +160,9 @@ def mark_ready(request_obj: ContactRequest) -> bool:
     )
     if updated:
         request_obj.refresh_from_db(fields=["ready_at"])
-        notifications.send_ready_for_file(request_obj)
+        # « When both agree and enter their NUR, an exchange file is created. »
+        if exchange_files.open_file_for_request(request_obj, opened_by) is None:
+            notifications.send_ready_for_file(request_obj)
     return bool(updated)
 
 

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import lifecycle, notifications, services
+from . import exchange_files, lifecycle, notifications, services
 from .models import (
     ActorKind,
     DeactivationReason,
@@ -104,6 +104,7 @@ def run_daily(now=None) -> dict:
         "warned": 0,
         "deactivated": 0,
         "purged": services.purge_unconfirmed(now),
+        "files_opened": exchange_files.open_ready_files(),
     }
     for listing in candidates(now).iterator(chunk_size=500):
         with transaction.atomic():

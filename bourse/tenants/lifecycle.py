@@ -522,6 +522,55 @@ def reactivate(listing: Listing, staff_user) -> Listing:
 
 
 @transaction.atomic
+def withdraw_for_exchange_file(listing: Listing) -> Listing:
+    """« Every listing of the file leaves the search while the file is open. »
+
+    The account is set aside (deactivated, reason "dossier d’échange en
+    cours") by an automatic job: the tenant may still sign in to follow the
+    file; nobody reactivates it by hand; the file's closure reactivates it
+    (``reactivate_after_exchange_file``). An anonymised account is left alone.
+    """
+    listing = _lock(listing)
+    if listing.deactivation_reason in (
+        DeactivationReason.ANONYMISED,
+        DeactivationReason.EXCHANGE_FILE,
+    ):
+        return listing
+    return _set_status(
+        listing,
+        S.DEACTIVATED,
+        actor_kind=ActorKind.SYSTEM,
+        reason=_("Dossier d’échange ouvert : l’annonce est retirée de la recherche."),
+        deactivation_reason=DeactivationReason.EXCHANGE_FILE,
+    )
+
+
+@transaction.atomic
+def mark_exchanged(listing: Listing) -> Listing:
+    """The exchange is done: the household moved, its listing stays out of the search.
+
+    Its reason becomes "échange réalisé" (the account stays readable: the
+    tenant can still sign in while the patrimoine names them).
+    """
+    listing = _lock(listing)
+    if listing.status != S.DEACTIVATED or listing.deactivation_reason != (
+        DeactivationReason.EXCHANGE_FILE
+    ):
+        return listing
+    listing.deactivation_reason = DeactivationReason.EXCHANGED
+    listing.save(update_fields=["deactivation_reason"])
+    record(
+        listing,
+        EventKind.STATUS,
+        actor_kind=ActorKind.SYSTEM,
+        reason=_("Échange réalisé : l’annonce reste retirée de la recherche."),
+        from_status=S.DEACTIVATED,
+        to_status=S.DEACTIVATED,
+    )
+    return listing
+
+
+@transaction.atomic
 def reactivate_after_exchange_file(listing: Listing) -> Listing:
     """« Accounts are reactivated automatically when an exchange file closes (if still
     eligible). »

@@ -128,6 +128,8 @@ class DeactivationReason(models.TextChoices):
     INACTIVITY = "inactivity", _("plus de 3 mois sans connexion")
     LONG_SUSPENSION = "long_suspension", _("annonce suspendue depuis plus de 4 mois")
     ANONYMISED = "anonymised", _("compte anonymisé")
+    EXCHANGE_FILE = "exchange_file", _("dossier d’échange en cours")
+    EXCHANGED = "exchanged", _("échange réalisé")
 
 
 class Listing(models.Model):
@@ -492,6 +494,14 @@ class ContactRequest(models.Model):
     ready_at = models.DateTimeField(_("prête pour un dossier le"), null=True, blank=True)
     exchange_file_opened_at = models.DateTimeField(
         _("dossier d’échange ouvert le"), null=True, blank=True
+    )
+    exchange_file = models.ForeignKey(
+        "exchanges.ExchangeFile",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contact_requests",
+        verbose_name=_("dossier d’échange"),
     )
 
     class Meta:

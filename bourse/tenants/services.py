@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bourse.eligibility import eligible_dwellings, is_eligible
+from bourse.exchanges import api as exchanges_api
 from bourse.models import Dwelling, Landlord
 from portal.models import OutboundEmail
 
@@ -300,6 +301,13 @@ def anonymise(profile: TenantProfile, staff_user) -> TenantProfile:
     if profile.anonymised_at is not None:
         return profile
     user = profile.user
+    if exchanges_api.open_file_of(user) is not None:
+        raise lifecycle.TransitionError(
+            _(
+                "Ce locataire est partie à un dossier d’échange en cours : clôturez d’abord "
+                "le dossier, puis anonymisez le compte."
+            )
+        )
     old_email = user.email
     listing = Listing.objects.get(tenant=profile)
     if listing.status != ListingStatus.DEACTIVATED or (
@@ -351,6 +359,8 @@ def anonymise(profile: TenantProfile, staff_user) -> TenantProfile:
         user=staff_user,
         reason=_("Données personnelles remplacées."),
     )
+    # Files that are over keep their facts for statistics, not the tenant's identity.
+    exchanges_api.forget_tenant(user)
     return profile
 
 

@@ -172,7 +172,11 @@ def tenant_anonymise(request, pk):
     profile = _managed(request, pk)
     form = AnonymiseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        services.anonymise(profile, request.user)
+        try:
+            services.anonymise(profile, request.user)
+        except lifecycle.TransitionError as error:
+            messages.error(request, str(error))
+            return redirect("tenants:staff_tenant", pk=profile.pk)
         messages.success(request, _("Le locataire est anonymisé."))
         return redirect("tenants:staff_tenants")
     return render(

@@ -27,6 +27,9 @@ from django_ratelimit.decorators import ratelimit
 
 from bourse.contact.forms import ContactForm
 from bourse.contact.views import ContactView
+from bourse.exchanges import access as exchanges_access
+from bourse.exchanges import api as exchanges_api
+from bourse.exchanges import display as exchanges_display
 from bourse.models import Commune
 
 from . import contacts, lifecycle, matching, moderation, services
@@ -333,8 +336,13 @@ def dashboard(request):
         "deadline": deadline,
         "show_deadline": deadline is not None
         and lifecycle.warning_due(deadline, timezone.now()) is not None,
-        "ready_requests": [r for r in requests_ if r.ready_at],
+        "ready_requests": [r for r in requests_ if r.ready_at and not r.exchange_file_id],
+        "has_exchange_files": exchanges_access.tenant_files(request.user).exists(),
     }
+    exchange_file = exchanges_api.open_file_of(request.user)
+    if exchange_file is not None:
+        context["exchange_file"] = exchange_file
+        context["exchange_next_step"] = exchanges_display.tenant_next_step(exchange_file)
     return render(request, "tenants/dashboard.html", context)
 
 

@@ -107,19 +107,30 @@ def test_bad_nur_is_refused(value):
         validate_nur(value)
 
 
-def test_accepted_and_both_nur_entered_makes_a_ready_pair(tenant, other_tenant):
+def test_accepted_and_both_nur_entered_opens_the_exchange_file(tenant, other_tenant):
     request_obj = contacts.send_request(tenant, other_tenant.listing, "Bonjour")
     contacts.set_nur(tenant, "0751121012345A")
     assert not contacts.ready_pairs().exists()
     contacts.answer(request_obj, other_tenant, accept=True)
     assert not contacts.ready_pairs().exists()
+    assert request_obj.exchange_file is None
     contacts.set_nur(other_tenant, "0931121098765B")
     request_obj.refresh_from_db()
     assert request_obj.ready_at is not None
-    assert list(contacts.ready_pairs()) == [request_obj]
-    assert OutboundEmail.objects.filter(kind="tenants_ready_for_file").count() == 2
-    contacts.set_nur(other_tenant, "0931121098765C")  # a correction: no new mail
-    assert OutboundEmail.objects.filter(kind="tenants_ready_for_file").count() == 2
+    assert request_obj.exchange_file is not None
+    assert request_obj.exchange_file_opened_at is not None
+    assert not contacts.ready_pairs().exists()
+    parties = list(request_obj.exchange_file.parties.order_by("position"))
+    assert [(p.tenant_user_id, p.nur) for p in parties] == [
+        (tenant.user_id, "0751121012345A"),
+        (other_tenant.user_id, "0931121098765B"),
+    ]
+    # The file's own "created" mails replace the "ready" one.
+    assert OutboundEmail.objects.filter(kind="exchange_created").exists()
+    assert not OutboundEmail.objects.filter(kind="tenants_ready_for_file").exists()
+    contacts.set_nur(other_tenant, "0931121098765C")  # a correction: no second file
+    assert request_obj.exchange_file.parties.count() == 2
+    assert type(request_obj.exchange_file).objects.count() == 1
 
 
 def test_contact_pages_for_both_tenants(client, tenant, other_tenant):

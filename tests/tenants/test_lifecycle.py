@@ -173,6 +173,7 @@ def test_daily_job_run_twice_changes_nothing_more(landlord):
         "warned": 0,
         "deactivated": 0,
         "purged": 0,
+        "files_opened": 0,
     }
     assert Listing.objects.values_list("events__pk", flat=True).count() == events
     assert OutboundEmail.objects.count() == mails
