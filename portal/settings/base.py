@@ -208,6 +208,8 @@ CELERY_BEAT_SCHEDULE["tenants-daily-account-jobs"] = {
     "schedule": crontab(hour=3, minute=30),
 }
 # Exchange files (bourse/exchanges/): inactivity closures, then the alerts' reminders.
+# A file before the CAL decisions closes when a tenant has not signed in for this long.
+EXCHANGE_TENANT_INACTIVITY_DAYS = env_int("EXCHANGE_TENANT_INACTIVITY_DAYS", 90)
 CELERY_BEAT_SCHEDULE["exchanges-daily-jobs"] = {
     "task": "bourse.exchanges.tasks.daily_exchange_jobs",
     "schedule": crontab(hour=6, minute=15),

@@ -2,7 +2,10 @@
 exchange-file tests, and ``make_file`` to write a file straight in the state
 (and at the dates) a test needs."""
 
+import csv
 import datetime as dt
+import io
+from html.parser import HTMLParser
 
 from django.utils import timezone
 
@@ -52,3 +55,54 @@ def make_file(sides, step=Step.DONE, opened_on=None, **dates):
 def done(sides, completed_on, **dates):
     dates.setdefault("attributed_on", completed_on - dt.timedelta(days=20))
     return make_file(sides, Step.DONE, completed_on=completed_on, **dates)
+
+
+class _TableParser(HTMLParser):
+    """Cell texts of every <table> whose caption has id "legende-<key>"."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self._rows, self._cell, self._key, self._in_caption = (
+            {},
+            None,
+            None,
+            None,
+            False,
+        )
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table":
+            self._rows = []
+        elif tag == "caption" and self._rows is not None:
+            self._key = (attrs.get("id") or "").removeprefix("legende-")
+        elif tag == "tr" and self._rows is not None:
+            self._rows.append([])
+        elif tag in ("td", "th") and self._rows is not None:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self._rows[-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "table" and self._rows is not None:
+            self.tables[self._key] = self._rows
+            self._rows = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def html_tables(html: str) -> dict[str, list[list[str]]]:
+    parser = _TableParser()
+    parser.feed(html)
+    return parser.tables
+
+
+def csv_rows(response) -> list[list[str]]:
+    text = response.content.decode("utf-8").removeprefix("\ufeff")
+    return [
+        [" ".join(cell.split()) for cell in row]
+        for row in csv.reader(io.StringIO(text), delimiter=";")
+    ]
