@@ -22,6 +22,8 @@ from tests.exchanges.conftest import (  # noqa: F401 (fixtures)
     tenants,
 )
 
+PASSWORD_STAFF = "Mot-de-passe-Stats-1"
+
 
 def aware(day: dt.date, hour: int = 12) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
