@@ -21,6 +21,7 @@ urlpatterns = [
     path("bourse/", include("bourse.urls")),
     path("contact/", include("bourse.contact.urls")),
     path("dossiers/", include("bourse.exchanges.urls")),
+    path("", include("bourse.chains.urls")),
     path("", include("bourse.tenants.urls")),
     path("_bench/hello/", views.hello_world, name="hello_world"),
 ]

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "bourse.contact",
     "bourse.exchanges",
     "bourse.tenants",
+    "bourse.chains",
     "bourse.stats",
     "search",
     "portal",
@@ -213,6 +214,18 @@ EXCHANGE_TENANT_INACTIVITY_DAYS = env_int("EXCHANGE_TENANT_INACTIVITY_DAYS", 90)
 CELERY_BEAT_SCHEDULE["exchanges-daily-jobs"] = {
     "task": "bourse.exchanges.tasks.daily_exchange_jobs",
     "schedule": crontab(hour=6, minute=15),
+}
+# Exchange chains (bourse/chains/): nightly search, and a run soon after a listing changes.
+CHAINS_MAX_OPEN_PROPOSALS_PER_LISTING = env_int("CHAINS_MAX_OPEN_PROPOSALS_PER_LISTING", 2)
+CHAINS_MAX_LENGTH = env_int("CHAINS_MAX_LENGTH", 5)
+CHAINS_BEAM = env_int("CHAINS_BEAM", 64)
+CHAINS_BEAM_LONG = env_int("CHAINS_BEAM_LONG", 4)
+CHAINS_CANDIDATES_PER_LISTING = env_int("CHAINS_CANDIDATES_PER_LISTING", 8)
+CHAINS_ON_CHANGE_DELAY = env_int("CHAINS_ON_CHANGE_DELAY", 120)
+CHAINS_SEARCH_ON_CHANGE = env_bool("CHAINS_SEARCH_ON_CHANGE", True)
+CELERY_BEAT_SCHEDULE["chains-find"] = {
+    "task": "bourse.chains.tasks.find_chains",
+    "schedule": crontab(hour=4, minute=10),
 }
 # Statistics (bourse/stats/): every night, all months recomputed.
 CELERY_BEAT_SCHEDULE["stats-nightly-recompute"] = {
