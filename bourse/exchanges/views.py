@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from bourse import permissions as staff_permissions
 from bourse.permissions import forbidden, staff_required
 from bourse.staff_views import staff_context
+from bourse.tenants import visits as tenant_visits
 from bourse.tenants.permissions import tenant_profile
 
 from . import access, alerts, deadlines, display, workflow
@@ -216,6 +217,7 @@ def file_page_context(request, file, parties, bound=None):
         actions=actions,
         timeline=list(reversed(timeline)),
         can_download=access.can_download_agreement(request.user, file),
+        visit_outcomes=tenant_visits.outcomes_of_file(file, parties),
     )
 
 

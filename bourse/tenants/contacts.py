@@ -10,7 +10,10 @@ Rules:
 - mails tell the receiver of a request and the sender of the answer; no
   address or phone number is ever given to the other tenant;
 - when the request is accepted and both tenants have entered their NUR, the
-  pair is ready for an exchange file (``ready_pairs``).
+  pair is ready for an exchange file (``ready_pairs``);
+- a listing paused for unanswered requests (``answering``) receives none, and
+  its tenant sends none until they answer; answering (or a withdrawal) brings
+  it back to the search.
 """
 
 import re
@@ -22,8 +25,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import exchange_files, lifecycle, notifications
-from .models import ContactRequest, ContactStatus, ListingStatus, TenantProfile
+from . import answering, exchange_files, lifecycle, notifications
+from .models import ContactRequest, ContactStatus, Listing, ListingStatus, TenantProfile
 
 DAILY_LIMIT = 10
 MESSAGE_MAX_LENGTH = 2000
@@ -67,12 +70,18 @@ def contact_refusal(sender: TenantProfile, listing) -> str | None:
     if receiver.pk == sender.pk:
         return _("Il s’agit de votre propre annonce.")
     own = getattr(sender, "listing", None)
+    if own is not None and own.paused_unanswered_at is not None:
+        return _(
+            "Votre annonce est retirée de la recherche car des demandes reçues attendent "
+            "votre réponse depuis plus de %(days)s jours : répondez-y (acceptez ou déclinez) "
+            "pour contacter d’autres locataires."
+        ) % {"days": answering.PAUSE_DAYS}
     if own is None or not own.searchable:
         return _(
             "Votre annonce doit être active pour contacter d’autres locataires : complétez "
             "les trois étapes, ou réactivez votre annonce."
         )
-    if listing.status != ListingStatus.ACTIVE or not listing.eligible:
+    if not listing.searchable:
         return _("Cette annonce n’est pas active : elle ne peut pas recevoir de demande.")
     if receiver.anonymised_at is not None or not lifecycle.tenant_is_eligible(receiver):
         return _("Cette annonce n’est pas active : elle ne peut pas recevoir de demande.")
@@ -117,8 +126,15 @@ def answer(request_obj: ContactRequest, profile: TenantProfile, accept: bool, te
     request_obj.answered_at = timezone.now()
     request_obj.save(update_fields=["status", "answer", "answered_at"])
     notifications.send_contact_answered(request_obj)
+    _resume_receiver(request_obj, profile.user)
     if accept:
         mark_ready(request_obj, opened_by=profile.user)
+
+
+def _resume_receiver(request_obj: ContactRequest, user=None) -> None:
+    listing = Listing.objects.filter(tenant_id=request_obj.receiver_id).first()
+    if listing is not None:
+        answering.resume_if_answered(listing, user=user)
 
 
 @transaction.atomic
@@ -128,6 +144,7 @@ def withdraw(request_obj: ContactRequest, profile: TenantProfile) -> None:
         raise ContactError(_("Seule une demande en attente peut être retirée par son auteur."))
     request_obj.status = ContactStatus.WITHDRAWN
     request_obj.save(update_fields=["status"])
+    _resume_receiver(request_obj)
 
 
 @transaction.atomic

@@ -471,3 +471,60 @@ class AnonymiseForm(forms.Form):
         ),
         error_messages={"required": _("Cochez la case pour confirmer l’anonymisation.")},
     )
+
+
+# --- Saved searches, alerts, visits (issue 9) ------------------------------------------------
+
+
+class SaveSearchForm(forms.Form):
+    name = forms.CharField(
+        label=_("Nom de la recherche (facultatif)"),
+        required=False,
+        max_length=80,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    alerts = forms.BooleanField(
+        label=_("M’alerter des nouvelles annonces (au plus une fois par jour)"),
+        required=False,
+        initial=True,
+    )
+
+
+class AlertChannelsForm(forms.Form):
+    email = forms.BooleanField(label=_("Recevoir mes alertes par courriel"), required=False)
+    sms = forms.BooleanField(
+        label=_("Recevoir aussi mes alertes par SMS"),
+        required=False,
+        help_text=_(
+            "Au numéro mobile de votre profil ; un lien dans chaque SMS permet de les arrêter."
+        ),
+    )
+    chains = forms.BooleanField(
+        label=_("M’alerter des nouvelles chaînes d’échange qui me concernent"), required=False
+    )
+
+
+class VisitOutcomeForm(forms.Form):
+    visited_on = forms.DateField(
+        label=_("Date de la visite"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": _("Indiquez la date de la visite."),
+            "invalid": _("Indiquez une date valide (jj/mm/aaaa)."),
+        },
+    )
+    interested = forms.ChoiceField(
+        label=_("Après la visite"),
+        choices=[
+            ("yes", _("Ce logement m’intéresse")),
+            ("no", _("Ce logement ne m’intéresse pas")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Dites si le logement vous intéresse.")},
+    )
+    reason = forms.CharField(
+        label=_("Pourquoi ? (facultatif, lu par les bailleurs)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -1,4 +1,6 @@
-"""The daily account job: patrimoine sync, warnings, automatic deactivations.
+"""The daily account job: patrimoine sync, warnings, automatic deactivations, the
+answering rules (reminders at 7 days, pauses at 14 days, ``answering``) and the
+alert digests of saved searches (``alerts``).
 
 Idempotent: running it twice on the same day changes nothing more — warnings
 are recorded (``DeactivationWarning``, unique per listing, kind, stage and
@@ -11,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import exchange_files, lifecycle, notifications, services
+from . import alerts, answering, exchange_files, lifecycle, notifications, services
 from .models import (
     ActorKind,
     DeactivationReason,
@@ -111,4 +113,8 @@ def run_daily(now=None) -> dict:
             outcome = process(listing, now)
         if outcome:
             counts[outcome] += 1
+    counts["reminded"] = answering.send_reminders(now)
+    counts["paused"] = answering.pause_unanswered(now)
+    counts["resumed"] = answering.resume_answered(now)
+    counts["digests"] = alerts.send_digests(now)
     return counts

@@ -22,7 +22,7 @@ from decimal import Decimal
 from django.db.models import BooleanField, Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from .models import TYPOLOGY_FIELDS, Listing, ListingStatus
+from .models import SEARCHABLE, TYPOLOGY_FIELDS, Listing
 
 MUTUAL = 3
 THEIRS_FITS_MINE = 2
@@ -176,8 +176,9 @@ def _condition(q: Q):
 
 
 def searchable_listings():
-    """Listings other tenants may see and contact: active, and eligible."""
-    return Listing.objects.filter(status=ListingStatus.ACTIVE, eligible=True)
+    """Listings other tenants may see and contact: active, eligible, and not paused for
+    unanswered requests (``answering.py``)."""
+    return Listing.objects.filter(SEARCHABLE)
 
 
 def annotate_match(queryset, viewer: Listing, viewer_criteria: Criteria | None = None):

@@ -81,6 +81,13 @@ class TenantProfile(models.Model):
     kept_alive_at = models.DateTimeField(_("compte maintenu le"), null=True, blank=True)
     created_at = models.DateTimeField(_("inscrit le"), default=timezone.now)
     anonymised_at = models.DateTimeField(_("anonymisé le"), null=True, blank=True)
+    # Alerts (saved searches, new chains): channels chosen by the tenant (alerts.py).
+    alert_email = models.BooleanField(_("alertes par courriel"), default=True)
+    alert_sms = models.BooleanField(_("alertes par SMS"), default=False)
+    alert_sms_consented_at = models.DateTimeField(
+        _("accord pour les SMS donné le"), null=True, blank=True
+    )
+    chain_alerts = models.BooleanField(_("alertes de chaînes d’échange"), default=True)
 
     class Meta:
         verbose_name = _("compte locataire")
@@ -114,6 +121,11 @@ class TenantProfile(models.Model):
         """Last sign-in, "keep my account" click or registration, whichever is latest."""
         moments = [self.user.last_login, self.kept_alive_at, self.user.date_joined]
         return max(m for m in moments if m is not None)
+
+
+# Listings other tenants may find: the partial indexes of search share this condition
+# with ``matching.searchable_listings``.
+SEARCHABLE = Q(status="active", eligible=True, paused_unanswered_at__isnull=True)
 
 
 class ListingStatus(models.TextChoices):
@@ -204,6 +216,11 @@ class Listing(models.Model):
     accessible_required = models.BooleanField(
         _("logement adapté à la mobilité réduite indispensable"), default=False
     )
+    # Out of the search while a received request waits for an answer for too long
+    # (``answering.py``); not a status: the status machine is left alone.
+    paused_unanswered_at = models.DateTimeField(
+        _("retirée de la recherche faute de réponse le"), null=True, blank=True
+    )
     # Moderation: each change of the text or photos is a new version.
     version = models.PositiveIntegerField(_("version"), default=0)
     content_changed_at = models.DateTimeField(_("contenu modifié le"), null=True, blank=True)
@@ -216,18 +233,18 @@ class Listing(models.Model):
             # Search: only active, eligible listings, usually filtered by commune.
             models.Index(
                 fields=["commune", "typology", "monthly_cost"],
-                condition=Q(status="active", eligible=True),
+                condition=SEARCHABLE,
                 name="listing_search_idx",
             ),
             models.Index(
                 fields=["typology", "monthly_cost"],
-                condition=Q(status="active", eligible=True),
+                condition=SEARCHABLE,
                 name="listing_search_typ_idx",
             ),
             # Newest first, for the listings that match neither way (matching.RankedResults).
             models.Index(
                 fields=["-published_at", "-id"],
-                condition=Q(status="active", eligible=True),
+                condition=SEARCHABLE,
                 name="listing_published_idx",
             ),
             # The few listings that want any commune.
@@ -261,7 +278,11 @@ class Listing(models.Model):
 
     @property
     def searchable(self) -> bool:
-        return self.status == ListingStatus.ACTIVE and self.eligible
+        return (
+            self.status == ListingStatus.ACTIVE
+            and self.eligible
+            and self.paused_unanswered_at is None
+        )
 
 
 class ActorKind(models.TextChoices):
@@ -279,6 +300,8 @@ class EventKind(models.TextChoices):
     MODERATION = "moderation", _("modération")
     REPORT = "report", _("signalement")
     ANONYMISED = "anonymised", _("anonymisation")
+    UNANSWERED = "unanswered", _("retrait de la recherche faute de réponse")
+    ANSWERED = "answered", _("retour dans la recherche")
 
 
 class ListingEvent(models.Model):
@@ -503,6 +526,7 @@ class ContactRequest(models.Model):
         related_name="contact_requests",
         verbose_name=_("dossier d’échange"),
     )
+    reminded_at = models.DateTimeField(_("relance envoyée le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("demande de contact")
@@ -518,6 +542,12 @@ class ContactRequest(models.Model):
                 name="contact_one_open_request_per_pair",
             ),
         ]
+        indexes = [
+            # The daily answering rules read the pending requests by age.
+            models.Index(
+                fields=["created_at"], condition=Q(status="pending"), name="contact_pending_idx"
+            ),
+        ]
 
     def __str__(self):
         return str(_("Demande n° %(pk)s") % {"pk": self.pk})
@@ -527,3 +557,111 @@ class ContactRequest(models.Model):
 
     def other(self, profile):
         return self.receiver if profile.pk == self.sender_id else self.sender
+
+
+class VisitOutcome(models.Model):
+    """What a tenant thought of the other's home after visiting it (one per tenant and
+    request, editable); the landlords read it on the exchange file."""
+
+    request = models.ForeignKey(
+        ContactRequest, on_delete=models.CASCADE, related_name="visit_outcomes"
+    )
+    tenant = models.ForeignKey(
+        TenantProfile, on_delete=models.CASCADE, related_name="visit_outcomes"
+    )
+    interested = models.BooleanField(_("intéressé"))
+    reason = models.CharField(_("motif"), max_length=500, blank=True)
+    visited_on = models.DateField(_("visite le"))
+    recorded_at = models.DateTimeField(_("enregistré le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("résultat de visite")
+        verbose_name_plural = _("résultats de visites")
+        ordering = ["recorded_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "tenant"], name="visit_outcome_once")
+        ]
+
+    def __str__(self):
+        return f"{self.request} — {self.tenant_id}"
+
+
+class SavedSearch(models.Model):
+    """The search form's filters, kept by a tenant; new listings are alerted in the
+    daily digest (``alerts.py``) when ``alerts`` is on."""
+
+    tenant = models.ForeignKey(
+        TenantProfile, on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    name = models.CharField(_("nom"), max_length=80)
+    filters = models.JSONField(_("filtres"), default=dict, blank=True)
+    alerts = models.BooleanField(_("alertes"), default=True)
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
+    # Listings published after this moment are new for the next digest.
+    alerted_until = models.DateTimeField(_("alertée jusqu’au"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("recherche enregistrée")
+        verbose_name_plural = _("recherches enregistrées")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["tenant"], condition=Q(alerts=True), name="saved_search_alert_idx")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class AlertDigest(models.Model):
+    """The daily digest of a tenant's alerts: at most one per tenant and day (unique)."""
+
+    tenant = models.ForeignKey(TenantProfile, on_delete=models.CASCADE, related_name="digests")
+    day = models.DateField(_("jour"))
+    sent_at = models.DateTimeField(_("envoyé le"), default=timezone.now)
+    listings = models.PositiveIntegerField(_("nouvelles annonces"), default=0)
+    chains = models.PositiveIntegerField(_("nouvelles chaînes"), default=0)
+    by_email = models.BooleanField(_("par courriel"), default=False)
+    by_sms = models.BooleanField(_("par SMS"), default=False)
+
+    class Meta:
+        verbose_name = _("envoi d’alertes")
+        verbose_name_plural = _("envois d’alertes")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "day"], name="alert_digest_once_a_day")
+        ]
+
+    def __str__(self):
+        return f"{self.tenant_id} {self.day}"
+
+
+class OutboundSms(models.Model):
+    """A text message owed to someone: stored first, then sent by Celery (``sms.py``).
+
+    Nothing is lost when the broker or the provider is down: the row stays
+    ``pending`` and the periodic resend task tries again.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("en attente")
+        SENT = "sent", _("envoyé")
+        FAILED = "failed", _("échec définitif")
+
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+    kind = models.CharField(_("type"), max_length=60, blank=True)
+    to = models.CharField(_("numéro"), max_length=20)
+    body = models.CharField(_("texte"), max_length=480)
+    provider_id = models.CharField(_("identifiant chez le fournisseur"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("SMS sortant")
+        verbose_name_plural = _("SMS sortants")
+        indexes = [models.Index(fields=["status", "created_at"], name="outbound_sms_status_idx")]
+
+    def __str__(self):
+        return f"{self.to}: {self.body[:40]}"

@@ -125,3 +125,51 @@ def send_ready_for_file(request_obj):
             {"request": request_obj, "url": url},
             "ready_for_file",
         )
+
+
+def send_contact_reminder(request_obj, days_left):
+    return _send(
+        request_obj.receiver,
+        _("Une demande de contact attend votre réponse"),
+        "contact_reminder",
+        {
+            "request": request_obj,
+            "days_left": days_left,
+            "url": absolute(reverse("tenants:request_detail", args=[request_obj.pk])),
+        },
+        "contact_reminder",
+    )
+
+
+def send_paused_unanswered(listing, count, days):
+    return _send(
+        listing.tenant,
+        _("Votre annonce est retirée de la recherche"),
+        "paused_unanswered",
+        {
+            "listing": listing,
+            "count": count,
+            "days": days,
+            "requests_url": absolute(reverse("tenants:requests")),
+        },
+        "paused_unanswered",
+    )
+
+
+def send_alert_digest(profile, digest):
+    from .tokens import unsubscribe_token
+
+    return _send(
+        profile,
+        _("Nouveautés pour vos recherches — Echanger Habiter"),
+        "alert_digest",
+        {
+            "digest": digest,
+            "searches_url": absolute(reverse("tenants:saved_searches")),
+            "search_url": absolute(reverse("tenants:search")),
+            "unsubscribe_all_url": absolute(
+                reverse("tenants:unsubscribe", args=[unsubscribe_token(profile.pk, "email")])
+            ),
+        },
+        "alert_digest",
+    )

@@ -1,4 +1,4 @@
-"""Signed links sent by mail: e-mail confirmation and "keep my account"."""
+"""Signed links sent by mail: e-mail confirmation, "keep my account", unsubscribe."""
 
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core import signing
@@ -47,5 +47,27 @@ def read_keep_alive_token(token: str) -> dict | None:
     except signing.BadSignature:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("l"), int):
+        return None
+    return data
+
+
+# One-click unsubscribe from alerts: no expiry (a digest may be read months later).
+UNSUBSCRIBE_SALT = "tenants.alerts-unsubscribe"
+
+
+def unsubscribe_token(profile_id: int, scope: str) -> str:
+    """``scope``: ``"email"`` (every e-mail alert), ``"sms"``, or ``"s<id>"`` (one saved
+    search)."""
+    return signing.dumps({"p": profile_id, "s": scope}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def read_unsubscribe_token(token: str) -> dict | None:
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("p"), int):
+        return None
+    if not isinstance(data.get("s"), str):
         return None
     return data

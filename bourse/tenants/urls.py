@@ -63,6 +63,14 @@ urlpatterns = [
     path("locataire/photos/<int:pk>/", views.photo, name="photo"),
     path("locataire/garder-mon-compte/<str:token>/", views.keep_alive, name="keep_alive"),
     path("locataire/contact/", views.tenant_contact, name="contact"),
+    path("locataire/recherches/", views.saved_searches, name="saved_searches"),
+    path("locataire/recherches/enregistrer/", views.save_search, name="save_search"),
+    path(
+        "locataire/recherches/<int:pk>/modifier/",
+        views.saved_search_update,
+        name="saved_search_update",
+    ),
+    path("locataire/alertes/arreter/<str:token>/", views.unsubscribe, name="unsubscribe"),
     # Staff area.
     path(f"{STAFF}locataires/", staff_views.tenants, name="staff_tenants"),
     path(f"{STAFF}locataires/<int:pk>/", staff_views.tenant_detail, name="staff_tenant"),

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth import views as auth_views
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
@@ -30,10 +29,20 @@ from bourse.contact.views import ContactView
 from bourse.exchanges import access as exchanges_access
 from bourse.exchanges import api as exchanges_api
 from bourse.exchanges import display as exchanges_display
-from bourse.models import Commune
 
-from . import contacts, lifecycle, matching, moderation, services
+from . import (
+    alerts,
+    answering,
+    contacts,
+    lifecycle,
+    matching,
+    moderation,
+    searching,
+    services,
+    visits,
+)
 from .forms import (
+    AlertChannelsForm,
     AnswerForm,
     ContactRequestForm,
     CriteriaForm,
@@ -43,9 +52,11 @@ from .forms import (
     RegistrationForm,
     ReportForm,
     ResendConfirmationForm,
+    SaveSearchForm,
     SearchForm,
     TenantLoginForm,
     TenantPasswordResetForm,
+    VisitOutcomeForm,
 )
 from .models import (
     ContactRequest,
@@ -338,7 +349,16 @@ def dashboard(request):
         and lifecycle.warning_due(deadline, timezone.now()) is not None,
         "ready_requests": [r for r in requests_ if r.ready_at and not r.exchange_file_id],
         "has_exchange_files": exchanges_access.tenant_files(request.user).exists(),
+        "demand": searching.who_wants(listing),
+        "saved_searches": list(profile.saved_searches.all()[:5]),
+        "pause_days": answering.PAUSE_DAYS,
     }
+    if listing.paused_unanswered_at:
+        context["overdue"] = list(
+            answering.overdue_requests(profile, timezone.localdate()).select_related(
+                "sender__user"
+            )[:10]
+        )
     exchange_file = exchanges_api.open_file_of(request.user)
     if exchange_file is not None:
         context["exchange_file"] = exchange_file
@@ -494,36 +514,11 @@ def step_criteria(request):
 # --- Search --------------------------------------------------------------------------------------
 
 
-def department_communes(department: str) -> list[str]:
-    return cache.get_or_set(
-        f"tenants:department-communes:{department}",
-        lambda: list(
-            Commune.objects.filter(department=department)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        ),
-        3600,
-    )
-
-
 def filtered_listings(form):
-    """Searchable listings narrowed by the search form (the same rule as criteria)."""
-    queryset = matching.searchable_listings()
-    if not form.is_valid():
-        return queryset
-    data = form.cleaned_data
-    criteria = matching.Criteria(
-        commune_ids=frozenset([data["commune"].pk]) if data.get("commune") else frozenset(),
-        typologies=frozenset([data["typology"]]) if data.get("typology") else frozenset(),
-        min_surface=data.get("min_surface"),
-        max_monthly_cost=data.get("max_monthly_cost"),
+    """Searchable listings narrowed by the search form (``searching.filtered_listings``)."""
+    return searching.filtered_listings(
+        searching.filters_of(form.cleaned_data) if form.is_valid() else {}
     )
-    queryset = queryset.filter(matching.facts_fit_q(criteria))
-    if data.get("department"):  # as a list of communes: the search index serves it
-        queryset = queryset.filter(commune_id__in=department_communes(data["department"]))
-    if data.get("lift"):
-        queryset = queryset.filter(lift=True)
-    return queryset
 
 
 def first_photos():
@@ -562,8 +557,19 @@ def search(request):
             "tiles_url": settings.TENANT_MAP_TILES_URL,
             "tiles_attribution": settings.TENANT_MAP_ATTRIBUTION,
             "criteria_done": bool(listing.criteria_done_at),
+            **save_search_context(form),
         },
     )
+
+
+def save_search_context(form) -> dict:
+    """The "save this search" form of the search page: only for valid, non-empty filters."""
+    filters = searching.filters_of(form.cleaned_data) if form.is_valid() else {}
+    return {
+        "can_save": bool(filters),
+        "save_filters": [(k, "on" if v is True else v) for k, v in filters.items()],
+        "save_description": searching.describe(filters) if filters else "",
+    }
 
 
 @tenant_required
@@ -603,7 +609,7 @@ def visible_listing(request, pk) -> Listing:
     )
     if own.pk == int(pk):
         return get_object_or_404(queryset, pk=pk)
-    return get_object_or_404(queryset.filter(status=ListingStatus.ACTIVE, eligible=True), pk=pk)
+    return get_object_or_404(queryset.filter(pk__in=matching.searchable_listings()), pk=pk)
 
 
 @tenant_required
@@ -625,6 +631,7 @@ def listing_detail(request, pk):
         context["reason"] = matching.match_reason(score)
         context["refusal"] = contacts.contact_refusal(profile, listing)
         context["open_request"] = contacts.open_request_between(profile, listing.tenant)
+        context["reply_band"] = answering.reply_band_of(listing.tenant)
     return render(request, "tenants/listing_detail.html", context)
 
 
@@ -704,6 +711,14 @@ def request_detail(request, pk):
     )
     answer_form = AnswerForm()
     nur_form = NurForm(initial={"nur": profile.nur})
+    my_outcome = request_obj.visit_outcomes.filter(tenant=profile).first()
+    visit_form = VisitOutcomeForm(
+        initial={
+            "visited_on": my_outcome.visited_on if my_outcome else timezone.localdate(),
+            "interested": ("yes" if my_outcome.interested else "no") if my_outcome else None,
+            "reason": my_outcome.reason if my_outcome else "",
+        }
+    )
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -733,9 +748,25 @@ def request_detail(request, pk):
                     contacts.set_nur(profile, nur_form.cleaned_data["nur"])
                     messages.success(request, _("Votre NUR est enregistré."))
                     return redirect("tenants:request_detail", pk=request_obj.pk)
+            elif action == "visit":
+                visit_form = VisitOutcomeForm(request.POST)
+                if visit_form.is_valid():
+                    data = visit_form.cleaned_data
+                    visits.record_outcome(
+                        request_obj,
+                        profile,
+                        interested=data["interested"] == "yes",
+                        visited_on=data["visited_on"],
+                        reason=data["reason"],
+                    )
+                    messages.success(
+                        request,
+                        _("Le résultat de votre visite est noté ; les bailleurs le verront."),
+                    )
+                    return redirect("tenants:request_detail", pk=request_obj.pk)
             else:
                 raise Http404
-        except contacts.ContactError as error:
+        except (contacts.ContactError, visits.VisitError) as error:
             messages.error(request, str(error))
             return redirect("tenants:request_detail", pk=request_obj.pk)
         request_obj.refresh_from_db()
@@ -751,7 +782,125 @@ def request_detail(request, pk):
             "is_receiver": request_obj.receiver_id == profile.pk,
             "answer_form": answer_form,
             "nur_form": nur_form,
+            "visit_form": visit_form,
+            "my_outcome": my_outcome,
+            "reply_band": answering.reply_band_of(request_obj.receiver)
+            if request_obj.sender_id == profile.pk
+            else None,
         },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- Saved searches and alerts --------------------------------------------------------------------
+
+
+@tenant_required
+def saved_searches(request):
+    profile = request.tenant
+    form = AlertChannelsForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "email": profile.alert_email,
+            "sms": profile.alert_sms,
+            "chains": profile.chain_alerts,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            alerts.set_channels(
+                profile,
+                email=form.cleaned_data["email"],
+                sms_on=form.cleaned_data["sms"],
+                chains=form.cleaned_data["chains"],
+            )
+        except alerts.AlertError as error:
+            form.add_error("sms", str(error))
+        else:
+            messages.success(request, _("Vos préférences d’alerte sont enregistrées."))
+            return redirect("tenants:saved_searches")
+    searches = list(profile.saved_searches.all())
+    for item in searches:
+        item.description = searching.describe(item.filters)
+        item.query = searching.as_query(item.filters)
+    return render(
+        request,
+        "tenants/saved_searches.html",
+        {
+            "searches": searches,
+            "form": form,
+            "profile": profile,
+            "has_mobile": alerts.sms.normalise_phone(profile.phone) is not None,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@tenant_required
+def save_search(request):
+    """Save the search page's filters (posted as hidden fields beside the name)."""
+    search_form = SearchForm(request.POST)
+    form = SaveSearchForm(request.POST)
+    if not search_form.is_valid() or not form.is_valid():
+        messages.error(request, _("Ces filtres ne sont pas valides : corrigez-les puis réessayez."))
+        return redirect("tenants:search")
+    filters = searching.filters_of(search_form.cleaned_data)
+    try:
+        alerts.save_search(
+            request.tenant, filters, form.cleaned_data["name"], alerts=form.cleaned_data["alerts"]
+        )
+    except alerts.AlertError as error:
+        messages.error(request, str(error))
+        return redirect(f"{reverse('tenants:search')}?{searching.as_query(filters)}")
+    messages.success(
+        request,
+        _("Votre recherche est enregistrée.")
+        + (
+            " " + _("Vous recevrez au plus une alerte par jour.")
+            if form.cleaned_data["alerts"]
+            else ""
+        ),
+    )
+    return redirect("tenants:saved_searches")
+
+
+@require_POST
+@tenant_required
+def saved_search_update(request, pk):
+    search = get_object_or_404(request.tenant.saved_searches, pk=pk)
+    action = request.POST.get("action")
+    if action == "delete":
+        search.delete()
+        messages.success(request, _("La recherche est supprimée."))
+    elif action in ("alerts_on", "alerts_off"):
+        alerts.set_search_alerts(search, action == "alerts_on")
+        messages.success(
+            request,
+            _("Les alertes de cette recherche sont activées.")
+            if action == "alerts_on"
+            else _("Les alertes de cette recherche sont arrêtées."),
+        )
+    else:
+        messages.error(request, _("Action inconnue : rien n’a été modifié."))
+    return redirect("tenants:saved_searches")
+
+
+@never_cache
+def unsubscribe(request, token):
+    """One click on the link of a digest or SMS stops those alerts (GET); the page offers
+    to undo it (POST). No sign-in needed: the link is signed."""
+    undo = request.method == "POST" and request.POST.get("action") == "undo"
+    outcome = alerts.unsubscribe(token, undo=undo)
+    if outcome is None:
+        return private(render(request, "tenants/unsubscribe.html", {"invalid": True}, status=400))
+    profile, scope, search = outcome
+    return private(
+        render(
+            request,
+            "tenants/unsubscribe.html",
+            {"scope": scope, "search": search, "undone": undo, "profile": profile},
+        )
     )
 
 

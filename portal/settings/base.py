@@ -208,6 +208,17 @@ CELERY_BEAT_SCHEDULE["tenants-daily-account-jobs"] = {
     "task": "bourse.tenants.tasks.daily_account_jobs",
     "schedule": crontab(hour=3, minute=30),
 }
+# Alerts by SMS (bourse/tenants/sms.py): console by default; a provider's HTTP API with
+# SMS_BACKEND=bourse.tenants.sms.HttpBackend and the three SMS_HTTP_* / SMS_SENDER values.
+SMS_BACKEND = env_str("SMS_BACKEND", "bourse.tenants.sms.ConsoleBackend")
+SMS_HTTP_URL = env_str("SMS_HTTP_URL", "")
+SMS_HTTP_TOKEN = env_str("SMS_HTTP_TOKEN", "")
+SMS_HTTP_TIMEOUT = env_int("SMS_HTTP_TIMEOUT", 10)
+SMS_SENDER = env_str("SMS_SENDER", "EchHabiter")
+CELERY_BEAT_SCHEDULE["tenants-resend-pending-sms"] = {
+    "task": "bourse.tenants.tasks.resend_pending_sms",
+    "schedule": 600.0,
+}
 # Exchange files (bourse/exchanges/): inactivity closures, then the alerts' reminders.
 # A file before the CAL decisions closes when a tenant has not signed in for this long.
 EXCHANGE_TENANT_INACTIVITY_DAYS = env_int("EXCHANGE_TENANT_INACTIVITY_DAYS", 90)

@@ -174,6 +174,10 @@ def test_daily_job_run_twice_changes_nothing_more(landlord):
         "deactivated": 0,
         "purged": 0,
         "files_opened": 0,
+        "reminded": 0,
+        "paused": 0,
+        "resumed": 0,
+        "digests": 0,
     }
     assert Listing.objects.values_list("events__pk", flat=True).count() == events
     assert OutboundEmail.objects.count() == mails
