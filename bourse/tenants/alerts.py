@@ -107,11 +107,11 @@ def unsubscribe(token: str, *, undo=False):
         search = profile.saved_searches.filter(pk=int(scope[1:])).first()
         if search is None:
             return None
-        if search.alerts == undo:
+        if search.alerts != undo:
             set_search_alerts(search, undo)
-    elif scope == "email" and profile.alert_email == undo:
+    elif scope == "email" and profile.alert_email != undo:
         set_channels(profile, email=undo, sms_on=profile.alert_sms, chains=profile.chain_alerts)
-    elif scope == "sms" and profile.alert_sms == undo:
+    elif scope == "sms" and profile.alert_sms != undo:
         if undo and sms.normalise_phone(profile.phone) is None:
             return profile, scope, None
         set_channels(profile, email=profile.alert_email, sms_on=undo, chains=profile.chain_alerts)
