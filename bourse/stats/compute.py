@@ -20,16 +20,13 @@ import datetime as dt
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import groupby
-from operator import itemgetter
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import connection, transaction
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from bourse.exchanges.models import ExchangeParty, Step
-from bourse.models import Dwelling
+from bourse.exchanges.models import ExchangeFile, ExchangeParty, Step
+from bourse.models import Commune, Dwelling
 
 from .models import DELAY_COLUMNS, DELAY_STEPS, MONTHLY_COUNTERS, CommuneStat, MonthlyStat, StatsRun
 
@@ -40,36 +37,35 @@ KEEP_RUNS = 1  # the last run only (its time is shown on the pages)
 
 # Positions in the counters list of a (month, landlord, department) cell.
 COUNTER_INDEX = {name: i for i, name in enumerate(MONTHLY_COUNTERS)}
-DELAY_INDEX = {
-    key: len(MONTHLY_COUNTERS) + 2 * i for i, (key, _start, _end) in enumerate(DELAY_STEPS)
-}
-WIDTH = len(MONTHLY_COUNTERS) + 2 * len(DELAY_STEPS)
+WIDTH = len(MONTHLY_COUNTERS) + len(DELAY_COLUMNS)
 CLOSED_COUNTER = {
-    Step.CLOSED_BY_LANDLORD: "closed_landlord",
-    Step.CLOSED_BY_TENANT: "closed_tenant",
-    Step.CLOSED_INACTIVITY: "closed_inactivity",
-    Step.CLOSED_AFTER_CAL: "closed_after_cal",
+    Step.CLOSED_BY_LANDLORD: COUNTER_INDEX["closed_landlord"],
+    Step.CLOSED_BY_TENANT: COUNTER_INDEX["closed_tenant"],
+    Step.CLOSED_INACTIVITY: COUNTER_INDEX["closed_inactivity"],
+    Step.CLOSED_AFTER_CAL: COUNTER_INDEX["closed_after_cal"],
 }
+OPENED, ATTRIBUTED = COUNTER_INDEX["files_opened"], COUNTER_INDEX["files_attributed"]
+DONE, HOUSEHOLDS = COUNTER_INDEX["exchanges_done"], COUNTER_INDEX["tenants_exchanged"]
 
-FILE_FIELDS = (
-    "file__step",
-    "file__opened_at",
-    "file__attributed_on",
-    "file__completed_on",
-    "file__closed_at",
-    "file__nurs_date",
-    "file__pre_instructed_on",
-    "file__instructed_on",
-    "file__move_date_entered_on",
+# One row per file, in file order; opening and closure as local dates (in the database).
+FILE_COLUMNS = (
+    "pk",
+    "step",
+    "opened_day",
+    "closed_day",
+    "attributed_on",
+    "completed_on",
+    "nurs_date",
+    "pre_instructed_on",
+    "instructed_on",
+    "move_date_entered_on",
 )
-ROW_FIELDS = (
-    "file_id",
-    "landlord_id",
-    "dwelling_left__commune_id",
-    "dwelling_left__commune__department",
-    *FILE_FIELDS,
+POSITION = {name: i for i, name in enumerate(FILE_COLUMNS)}
+# (sum column index, start position, end position) of each delay per step.
+DELAYS = tuple(
+    (len(MONTHLY_COUNTERS) + 2 * i, POSITION[start], POSITION[end])
+    for i, (_key, start, end) in enumerate(DELAY_STEPS)
 )
-F = {name: i for i, name in enumerate(ROW_FIELDS)}
 
 
 @dataclass
@@ -80,99 +76,148 @@ class RunResult:
     seconds: float
 
 
-def month_of(day: dt.date) -> dt.date:
-    return day.replace(day=1)
+def month_key(day: dt.date) -> int:
+    """Months as integers (cheaper than dates as dictionary keys)."""
+    return day.year * 12 + day.month - 1
 
 
-def local_day(moment: dt.datetime | None, zone) -> dt.date | None:
-    if moment is None:
-        return None
-    if timezone.is_naive(moment):  # databases without time zone support
-        moment = timezone.make_aware(moment, dt.UTC)
-    return moment.astimezone(zone).date()
+def month_of_key(key: int) -> dt.date:
+    return dt.date(key // 12, key % 12 + 1, 1)
 
 
-def file_scopes(parties) -> set:
-    """The scopes a file counts in: each party's (landlord, department), the
-    landlord alone, the department alone, and everything."""
-    scopes = {(None, "")}
-    for party in parties:
-        landlord, department = (
-            party[F["landlord_id"]],
-            party[F["dwelling_left__commune__department"]],
-        )
-        scopes.update(((landlord, department), (landlord, ""), (None, department)))
-    return scopes
-
-
-def party_scopes(party) -> tuple:
-    landlord, department = party[F["landlord_id"]], party[F["dwelling_left__commune__department"]]
-    return ((landlord, department), (landlord, ""), (None, department), (None, ""))
+SCOPE_BITS = 20  # a cell's key: month key << SCOPE_BITS | scope number
 
 
 class Counters:
-    """In-memory counters: monthly cells and commune cells."""
+    """In-memory counters: monthly cells and commune cells.
 
-    def __init__(self):
-        self.monthly = defaultdict(lambda: [0] * WIDTH)  # (month, landlord, dept) -> list
+    Cells are keyed by one integer (month and scope number) rather than a
+    tuple: the counting loop runs some ten million times on a big database.
+    """
+
+    def __init__(self, departments: dict[str, str]):
+        self.departments = departments  # commune -> department
+        self.scope_numbers: dict[tuple, int] = {}  # (landlord, department) -> number
+        self.monthly = defaultdict(lambda: [0] * WIDTH)  # cell key -> counters
         self.communes = defaultdict(int)  # (commune, landlord, year) -> households
+        self.everything = self.scope((None, ""))
 
-    def add(self, month: dt.date, scopes, index: int, value: int = 1) -> None:
-        monthly = self.monthly
-        for landlord, department in scopes:
-            monthly[(month, landlord, department)][index] += value
+    def scope(self, key: tuple) -> int:
+        number = self.scope_numbers.get(key)
+        if number is None:
+            number = self.scope_numbers[key] = len(self.scope_numbers)
+        return number
 
-    def add_file(self, parties, zone) -> None:
-        first = parties[0]
-        step = first[F["file__step"]]
-        scopes = file_scopes(parties)
-        opened = local_day(first[F["file__opened_at"]], zone)
+    def add_file(self, file, parties) -> None:
+        """Count one file in every scope it belongs to.
+
+        A file belongs to each party's (landlord, department), to each landlord
+        alone, to each department alone and to "everything"; it counts once in
+        each. ``parties`` are (landlord, commune) pairs.
+        """
+        departments, scope = self.departments, self.scope
+        sides = []
+        scopes = {self.everything}
+        for landlord, commune in parties:
+            department = departments[commune]
+            own = (
+                scope((landlord, department)),
+                scope((landlord, "")),
+                scope((None, department)),
+            )
+            scopes.update(own)
+            sides.append((landlord, commune, own))
+
+        updates = {}  # month key -> ([count columns], [(delay column, days)])
+        _pk, step, opened, closed, attributed, completed = file[:6]
+        events = []
         if opened is not None:
-            self.add(month_of(opened), scopes, COUNTER_INDEX["files_opened"])
-        attributed = first[F["file__attributed_on"]]
+            events.append((opened, OPENED))
         if attributed is not None:
-            self.add(month_of(attributed), scopes, COUNTER_INDEX["files_attributed"])
-        completed = first[F["file__completed_on"]]
-        if step == Step.DONE and completed is not None:
-            month = month_of(completed)
-            self.add(month, scopes, COUNTER_INDEX["exchanges_done"])
-            households = COUNTER_INDEX["tenants_exchanged"]
-            for party in parties:
-                self.add(month, party_scopes(party), households)
-                commune = party[F["dwelling_left__commune_id"]]
-                landlord = party[F["landlord_id"]]
-                for scope_landlord in (None, landlord):
-                    self.communes[(commune, scope_landlord, completed.year)] += 1
-        closed_counter = CLOSED_COUNTER.get(step)
-        if closed_counter is not None:
-            closed = local_day(first[F["file__closed_at"]], zone)
-            if closed is not None:
-                self.add(month_of(closed), scopes, COUNTER_INDEX[closed_counter])
-        for key, start_field, end_field in DELAY_STEPS:
-            start, end = first[F[f"file__{start_field}"]], first[F[f"file__{end_field}"]]
-            if start is None or end is None or end < start:
-                continue
-            index = DELAY_INDEX[key]
-            month = month_of(end)
-            self.add(month, scopes, index, (end - start).days)
-            self.add(month, scopes, index + 1)
+            events.append((attributed, ATTRIBUTED))
+        done = step == Step.DONE and completed is not None
+        if done:
+            events.append((completed, DONE))
+        closed_column = CLOSED_COUNTER.get(step)
+        if closed_column is not None and closed is not None:
+            events.append((closed, closed_column))
+        for day, column in events:
+            month = day.year * 12 + day.month - 1
+            updates.setdefault(month, ([], []))[0].append(column)
+        for column, start_at, end_at in DELAYS:
+            start, end = file[start_at], file[end_at]
+            if start is not None and end is not None and end >= start:
+                month = end.year * 12 + end.month - 1
+                updates.setdefault(month, ([], []))[1].append((column, (end - start).days))
+
+        monthly = self.monthly
+        for month, (counts, delays) in updates.items():
+            base = month << SCOPE_BITS
+            for number in scopes:
+                cell = monthly[base | number]
+                for column in counts:
+                    cell[column] += 1
+                for column, days in delays:
+                    cell[column] += days
+                    cell[column + 1] += 1
+        if done:  # households: each party in its own scopes, and by commune
+            base = month_key(completed) << SCOPE_BITS
+            year, communes = completed.year, self.communes
+            monthly[base | self.everything][HOUSEHOLDS] += len(sides)
+            for landlord, commune, own in sides:
+                for number in own:
+                    monthly[base | number][HOUSEHOLDS] += 1
+                communes[(commune, None, year)] += 1
+                communes[(commune, landlord, year)] += 1
+
+    def cells(self):
+        """((month, landlord, department), counters) of every cell."""
+        scopes = {number: key for key, number in self.scope_numbers.items()}
+        mask = (1 << SCOPE_BITS) - 1
+        for key, values in self.monthly.items():
+            yield (month_of_key(key >> SCOPE_BITS), *scopes[key & mask]), values
 
 
-def party_rows():
-    """Every party with its file's dates, in file order (streamed)."""
+def file_rows():
+    """Every file with its dates, in file order (streamed)."""
     return (
-        ExchangeParty.objects.order_by("file_id", "position")
-        .values_list(*ROW_FIELDS)
+        ExchangeFile.objects.order_by("pk")
+        .annotate(opened_day=TruncDate("opened_at"), closed_day=TruncDate("closed_at"))
+        .values_list(*FILE_COLUMNS)
         .iterator(chunk_size=CHUNK)
     )
 
 
+def party_rows():
+    """(file, landlord, commune of the dwelling left) of every party, in file order."""
+    return (
+        ExchangeParty.objects.order_by("file_id")
+        .values_list("file_id", "landlord_id", "dwelling_left__commune_id")
+        .iterator(chunk_size=CHUNK)
+    )
+
+
+def files_with_parties():
+    """Merge the two ordered streams: (file row, [(landlord, commune), …])."""
+    parties = party_rows()
+    pending = next(parties, None)
+    for file in file_rows():
+        pk = file[0]
+        while pending is not None and pending[0] < pk:  # a party of a file made since
+            pending = next(parties, None)
+        sides = []
+        while pending is not None and pending[0] == pk:
+            sides.append((pending[1], pending[2]))
+            pending = next(parties, None)
+        if sides:
+            yield file, sides
+
+
 def count_everything() -> tuple[Counters, int]:
-    zone = ZoneInfo(settings.TIME_ZONE)
-    counters = Counters()
+    counters = Counters(dict(Commune.objects.values_list("insee_code", "department")))
     files = 0
-    for _file_id, parties in groupby(party_rows(), key=itemgetter(0)):
-        counters.add_file(list(parties), zone)
+    for file, sides in files_with_parties():
+        counters.add_file(file, sides)
         files += 1
     return counters, files
 
@@ -184,38 +229,39 @@ def communes_with_dwellings() -> set:
     return pairs
 
 
-def monthly_rows(counters: Counters) -> list[MonthlyStat]:
-    names = MONTHLY_COUNTERS + DELAY_COLUMNS
-    return [
-        MonthlyStat(
-            month=month,
-            landlord_id=landlord,
-            department=department,
-            **dict(zip(names, values, strict=True)),
-        )
-        for (month, landlord, department), values in counters.monthly.items()
-    ]
+MONTHLY_WRITE = ("month", "landlord_id", "department", *MONTHLY_COUNTERS, *DELAY_COLUMNS)
+COMMUNE_WRITE = ("commune_id", "landlord_id", "year", "tenants_exchanged")
 
 
-def commune_rows(counters: Counters) -> list[CommuneStat]:
+def monthly_rows(counters: Counters) -> list[tuple]:
+    return [(*key, *values) for key, values in counters.cells()]
+
+
+def commune_rows(counters: Counters) -> list[tuple]:
     totals = defaultdict(int)
     rows = []
     for (commune, landlord, year), count in counters.communes.items():
-        rows.append(
-            CommuneStat(
-                commune_id=commune, landlord_id=landlord, year=year, tenants_exchanged=count
-            )
-        )
+        rows.append((commune, landlord, year, count))
         totals[(commune, landlord)] += count
     # Every commune with dwellings (in the scope) has an all-years row, zero or not.
     for pair in communes_with_dwellings() | set(totals):
-        commune, landlord = pair
-        rows.append(
-            CommuneStat(
-                commune_id=commune, landlord_id=landlord, year=None, tenants_exchanged=totals[pair]
-            )
-        )
+        rows.append((*pair, None, totals[pair]))
     return rows
+
+
+def insert_rows(model, columns: tuple, rows: list[tuple]) -> None:
+    """Insert plain tuples: COPY on PostgreSQL, ``bulk_create`` elsewhere."""
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(model._meta.db_table)
+        names = ", ".join(connection.ops.quote_name(c) for c in columns)
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        return
+    model.objects.bulk_create(
+        (model(**dict(zip(columns, row, strict=True))) for row in rows), batch_size=BATCH
+    )
 
 
 def recompute_statistics() -> RunResult:
@@ -232,8 +278,8 @@ def recompute_statistics() -> RunResult:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK])
         MonthlyStat.objects.all().delete()
         CommuneStat.objects.all().delete()
-        MonthlyStat.objects.bulk_create(monthly, batch_size=BATCH)
-        CommuneStat.objects.bulk_create(communes, batch_size=BATCH)
+        insert_rows(MonthlyStat, MONTHLY_WRITE, monthly)
+        insert_rows(CommuneStat, COMMUNE_WRITE, communes)
         seconds = time.perf_counter() - started
         StatsRun.objects.create(
             started_at=started_at,

@@ -12,6 +12,7 @@ Rules kept here, one place each:
 
 import datetime as dt
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.db.models import Count, Sum
 from django.utils import timezone
@@ -49,6 +50,15 @@ class Filters:
     def cache_key(self) -> str:
         landlord = getattr(self.landlord, "pk", "")
         return f"{self.year or ''}:{self.department}:{landlord}:{int(self.public)}"
+
+    def query(self) -> str:
+        """The filters as a query string (for the CSV links): only what is set."""
+        params = {
+            "year": self.year or "",
+            "department": self.department,
+            "landlord": getattr(self.landlord, "pk", ""),
+        }
+        return urlencode({key: value for key, value in params.items() if value})
 
 
 @dataclass

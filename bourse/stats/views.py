@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
@@ -27,15 +28,44 @@ PUBLIC_KEYS = ("evolution", "dossiers", "communes")
 STAFF_KEYS = (*PUBLIC_KEYS, "delais", "alertes")
 
 
+def _run_key(filters: tables.Filters) -> str:
+    run = tables.last_run()
+    return f"{run.pk if run else 0}:{filters.cache_key()}"
+
+
 def public_tables(filters: tables.Filters) -> list[tables.Table]:
     """The public tables, cached until the next recomputation (the key holds its id)."""
-    run = tables.last_run()
-    key = f"stats:public:{run.pk if run else 0}:{filters.cache_key()}"
+    key = f"stats:public:{_run_key(filters)}"
     found = cache.get(key)
     if found is None:
         found = tables.public_tables(filters)
         cache.set(key, found, PUBLIC_TABLES_SECONDS)
     return found
+
+
+def render_tables(request, found, filters, csv_url_name) -> str:
+    """The HTML of the tables and charts (the long part of the page)."""
+    return render_to_string(
+        "stats/includes/tables.html",
+        {
+            "tables": found,
+            "last_run": tables.last_run(),
+            "query": filters.query(),
+            "filtered": filters.query() != "",
+            "csv_url_name": csv_url_name,
+        },
+        request=request,
+    )
+
+
+def public_tables_html(request, filters: tables.Filters) -> str:
+    """The rendered public tables, cached like the tables themselves."""
+    key = f"stats:public-html:{_run_key(filters)}"
+    html = cache.get(key)
+    if html is None:
+        html = render_tables(request, public_tables(filters), filters, "stats:public_csv")
+        cache.set(key, html, PUBLIC_TABLES_SECONDS)
+    return html
 
 
 def staff_tables(user, filters: tables.Filters) -> list[tables.Table]:
@@ -101,13 +131,7 @@ def public_statistics(request):
     return render(
         request,
         "stats/public.html",
-        {
-            "form": form,
-            "tables": public_tables(filters) if valid else [],
-            "last_run": tables.last_run(),
-            "query": request.GET.urlencode() if valid else "",
-            "csv_url_name": "stats:public_csv",
-        },
+        {"form": form, "tables_html": public_tables_html(request, filters) if valid else ""},
         status=200 if valid else 400,
     )
 
@@ -143,10 +167,11 @@ def staff_statistics(request):
             form=form,
             hide_landlord_filter=not permissions.is_super_admin(request.user),
             scope_landlord=filters.landlord if filters else None,
-            tables=staff_tables(request.user, filters) if filters else [],
-            last_run=tables.last_run(),
-            query=request.GET.urlencode() if filters else "",
-            csv_url_name="stats:staff_csv",
+            tables_html=render_tables(
+                request, staff_tables(request.user, filters), filters, "stats:staff_csv"
+            )
+            if filters
+            else "",
         ),
         status=200 if filters else 400,
     )
