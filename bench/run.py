@@ -548,6 +548,13 @@ def bench_exchanges(ctx: Context) -> bool:
     return run_script("exchanges.py")
 
 
+@section(
+    "stats", "Nightly statistics over 5 years (200 000 files) and the page", issue="statistics"
+)
+def bench_stats(ctx: Context) -> bool:
+    return run_script("stats.py")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", action="append", choices=sorted(SECTIONS), help="section")
