@@ -555,6 +555,11 @@ def bench_stats(ctx: Context) -> bool:
     return run_script("stats.py")
 
 
+@section("chains", "Exchange-chain search over 10 000 to 100 000 listings", issue="bourse-9")
+def bench_chains(ctx: Context) -> bool:
+    return run_script("chains.py")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", action="append", choices=sorted(SECTIONS), help="section")
