@@ -378,7 +378,10 @@ def apply_changes(imp: PatrimoineImport, outcome: Outcome, staging: Staging) -> 
     """Take missing dwellings out of the snapshot, update changed ones, insert new ones.
 
     Runs under the landlord's lock (``run_import``), so the figures of each
-    statement are the import's counts.
+    statement are the import's counts. New rows are those the unique
+    (landlord, housing reference) index does not hold yet (``ON CONFLICT DO
+    NOTHING``): no anti-join whose plan could go quadratic on a table the
+    planner believes empty.
     """
     dwelling, table = _table(Dwelling), staging.table
     params = {**_params(imp), "now": timezone.now()}
@@ -409,10 +412,8 @@ def apply_changes(imp: PatrimoineImport, outcome: Outcome, staging: Staging) -> 
             f"""INSERT INTO {dwelling} (landlord_id, {", ".join(inserted)}, in_snapshot,
                 last_import_id, updated_at)
                 SELECT %(landlord)s, {", ".join("s." + c for c in inserted)}, true,
-                %(imp)s, %(now)s FROM {table} s
-                WHERE {staging.rows("s")} AND s.valid AND NOT EXISTS (SELECT 1
-                FROM {dwelling} d WHERE d.landlord_id = %(landlord)s
-                AND d.housing_reference = s.housing_reference)""",  # noqa: S608
+                %(imp)s, %(now)s FROM {table} s WHERE {staging.rows("s")} AND s.valid
+                ON CONFLICT (landlord_id, housing_reference) DO NOTHING""",  # noqa: S608
             params,
         )
         outcome.created = cursor.rowcount

@@ -155,3 +155,35 @@ def test_eligible_dwellings_query_matches_the_function(make_import):
     query = set(eligible_dwellings().values_list("housing_reference", flat=True))
     by_function = {d.housing_reference for d in Dwelling.objects.all() if is_eligible(d)}
     assert query == by_function == {"LOG-1"}
+
+
+def test_without_database_foreign_keys_django_keeps_dwellings_consistent(make_import, landlord):
+    """Dwelling's keys have no database constraint (import speed): Django's
+    CASCADE, SET_NULL and PROTECT still apply to every delete through the ORM."""
+    from django.db.models import ProtectedError
+
+    from bourse.models import Commune, StaffProfile
+
+    imp = run_import(make_import([row(1), row(2)]).pk)
+    with pytest.raises(ProtectedError):
+        Commune.objects.get(pk="93048").delete()
+    PatrimoineImport.objects.filter(pk=imp.pk).delete()
+    assert set(Dwelling.objects.values_list("last_import", flat=True)) == {None}
+    StaffProfile.objects.filter(landlord=landlord).delete()  # staff protect their landlord
+    landlord.delete()
+    assert not Dwelling.objects.exists()
+
+
+def test_new_rows_are_those_the_unique_index_lacks(make_import, landlord):
+    """New rows are found by the unique index (ON CONFLICT), whatever the
+    planner believes of the table: an emptied, freshly analysed table once led
+    to an anti-join that rescanned the table for every row."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE bourse_dwelling")
+    imp = run_import(make_import([row(n) for n in range(1, 301)]).pk)
+    assert counts(imp)["created"] == 300
+    again = run_import(make_import([row(n) for n in range(1, 302)]).pk)
+    assert counts(again)["created"] == 1 and counts(again)["unchanged"] == 300

@@ -312,3 +312,15 @@ def test_generated_rows_agree(monkeypatch, changes):
     assert sql_result[0] == python_result[0]
     assert sql_result[1].splitlines() == python_result[1].splitlines()
     assert sql_result[2] == python_result[2]
+
+
+@pytest.mark.parametrize("chunk", [4, 5, 6, 7, 64])
+def test_end_of_data_line_is_found_across_chunk_boundaries(monkeypatch, chunk):
+    """The scan reads the file chunk by chunk: a "\\." line split between two
+    chunks still sends the file to the Python path."""
+    monkeypatch.setattr(sqlpath, "CHUNK", chunk)
+    data = b"h\nab;cd\n\\.\nef;gh\n"
+    layout = sqlpath.CsvLayout("utf-8-sig", ";", ["a", "b"], 2)
+    with pytest.raises(sqlpath.NotForCopy):
+        sqlpath.scan(io.BytesIO(data), layout)
+    assert sqlpath.scan(io.BytesIO(data.replace(b"\\.", b"x\\.")), layout) is False
