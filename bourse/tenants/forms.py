@@ -504,6 +504,9 @@ class AlertChannelsForm(forms.Form):
     )
 
 
+VISIT_CHOICES = [("yes", _("Ce logement m’intéresse")), ("no", _("Ce logement ne m’intéresse pas"))]
+
+
 class VisitOutcomeForm(forms.Form):
     visited_on = forms.DateField(
         label=_("Date de la visite"),
@@ -514,13 +517,10 @@ class VisitOutcomeForm(forms.Form):
         },
     )
     interested = forms.ChoiceField(
-        label=_("Après la visite"),
-        choices=[
-            ("yes", _("Ce logement m’intéresse")),
-            ("no", _("Ce logement ne m’intéresse pas")),
-        ],
         widget=forms.RadioSelect,
         error_messages={"required": _("Dites si le logement vous intéresse.")},
+        label=_("Après la visite"),
+        choices=VISIT_CHOICES,
     )
     reason = forms.CharField(
         label=_("Pourquoi ? (facultatif, lu par les bailleurs)"),

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bourse.models import Commune, Dwelling, Landlord, Typology
+from portal.models import OutboundEmail
 
 TYPOLOGY_FIELDS = {
     Typology.T1: "wants_t1",
@@ -81,13 +82,16 @@ class TenantProfile(models.Model):
     kept_alive_at = models.DateTimeField(_("compte maintenu le"), null=True, blank=True)
     created_at = models.DateTimeField(_("inscrit le"), default=timezone.now)
     anonymised_at = models.DateTimeField(_("anonymisé le"), null=True, blank=True)
-    # Alerts (saved searches, new chains): channels chosen by the tenant (alerts.py).
-    alert_email = models.BooleanField(_("alertes par courriel"), default=True)
-    alert_sms = models.BooleanField(_("alertes par SMS"), default=False)
+    # Alerts (saved searches, new chains): channels chosen by the tenant (alerts.py);
+    # database defaults too, for bulk SQL inserts (bench).
+    alert_email = models.BooleanField(_("alertes par courriel"), default=True, db_default=True)
+    alert_sms = models.BooleanField(_("alertes par SMS"), default=False, db_default=False)
     alert_sms_consented_at = models.DateTimeField(
         _("accord pour les SMS donné le"), null=True, blank=True
     )
-    chain_alerts = models.BooleanField(_("alertes de chaînes d’échange"), default=True)
+    chain_alerts = models.BooleanField(
+        _("alertes de chaînes d’échange"), default=True, db_default=True
+    )
 
     class Meta:
         verbose_name = _("compte locataire")
@@ -641,20 +645,17 @@ class OutboundSms(models.Model):
     ``pending`` and the periodic resend task tries again.
     """
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("en attente")
-        SENT = "sent", _("envoyé")
-        FAILED = "failed", _("échec définitif")
+    Status = OutboundEmail.Status  # the same life as a stored mail
 
-    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
-    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    to = models.CharField(_("numéro"), max_length=20)
+    kind = models.CharField(_("type"), max_length=60, blank=True)
     status = models.CharField(
         _("statut"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
     last_error = models.TextField(_("dernière erreur"), blank=True)
-    kind = models.CharField(_("type"), max_length=60, blank=True)
-    to = models.CharField(_("numéro"), max_length=20)
     body = models.CharField(_("texte"), max_length=480)
     provider_id = models.CharField(_("identifiant chez le fournisseur"), max_length=100, blank=True)
 

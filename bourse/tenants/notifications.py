@@ -128,32 +128,17 @@ def send_ready_for_file(request_obj):
 
 
 def send_contact_reminder(request_obj, days_left):
-    return _send(
-        request_obj.receiver,
-        _("Une demande de contact attend votre réponse"),
-        "contact_reminder",
-        {
-            "request": request_obj,
-            "days_left": days_left,
-            "url": absolute(reverse("tenants:request_detail", args=[request_obj.pk])),
-        },
-        "contact_reminder",
-    )
+    url = absolute(reverse("tenants:request_detail", args=[request_obj.pk]))
+    context = {"request": request_obj, "days_left": days_left, "url": url}
+    subject = _("Une demande de contact attend votre réponse")
+    return _send(request_obj.receiver, subject, "contact_reminder", context, "contact_reminder")
 
 
 def send_paused_unanswered(listing, count, days):
-    return _send(
-        listing.tenant,
-        _("Votre annonce est retirée de la recherche"),
-        "paused_unanswered",
-        {
-            "listing": listing,
-            "count": count,
-            "days": days,
-            "requests_url": absolute(reverse("tenants:requests")),
-        },
-        "paused_unanswered",
-    )
+    context = {"listing": listing, "count": count, "days": days}
+    context["requests_url"] = absolute(reverse("tenants:requests"))
+    subject = _("Votre annonce est retirée de la recherche")
+    return _send(listing.tenant, subject, "paused_unanswered", context, "paused_unanswered")
 
 
 def send_alert_digest(profile, digest):

@@ -118,34 +118,33 @@ def queue_sms(*, to: str, body: str, kind: str = ""):
 
 
 def dispatch(sms_id: int) -> None:
-    """Hand the message to Celery; eager (no broker): send once in-process, a failure
-    leaving the row pending for ``resend_pending_sms``."""
+    """Hand the message to Celery; eager (no broker): send once in-process. Whatever
+    fails here leaves the row pending for ``resend_pending_sms``."""
     from .tasks import deliver_sms
 
-    if deliver_sms.app.conf.task_always_eager:
-        try:
-            send_stored_sms(sms_id)
-        except TemporarySmsError:
-            logger.warning("SMS %s not sent, left pending", sms_id)
-        return
     try:
-        deliver_sms.delay(sms_id)
-    except Exception:  # broker down: the row stays pending
-        logger.warning("Broker unreachable, SMS %s left pending", sms_id, exc_info=True)
+        if deliver_sms.app.conf.task_always_eager:
+            send_stored_sms(sms_id)
+        else:
+            deliver_sms.delay(sms_id)
+    except Exception:  # provider or broker down: kept, sent later
+        logger.warning("SMS %s left pending", sms_id, exc_info=True)
+
+
+def _claim(sms_id: int):
+    """The pending message, locked (None when sent, given up, or taken by a worker)."""
+    from .models import OutboundSms
+
+    pending = OutboundSms.objects.filter(pk=sms_id, status=OutboundSms.Status.PENDING)
+    return pending.select_for_update(skip_locked=True).first()
 
 
 def send_stored_sms(sms_id: int) -> bool:
     """Send one stored message if still pending; True when sent now. A temporary
     failure is recorded, then raised (for Celery's retry)."""
-    from .models import OutboundSms
-
     temporary = None
     with transaction.atomic():
-        message = (
-            OutboundSms.objects.select_for_update(skip_locked=True)
-            .filter(pk=sms_id, status=OutboundSms.Status.PENDING)
-            .first()
-        )
+        message = _claim(sms_id)
         if message is None:
             return False
         message.attempts += 1
@@ -153,15 +152,14 @@ def send_stored_sms(sms_id: int) -> bool:
             message.provider_id = get_backend().send(message.to, message.body)[:100]
         except (TemporarySmsError, SmsRejected) as error:
             message.last_error = f"{type(error).__name__}: {error}"[:2000]
-            gave_up = isinstance(error, SmsRejected) or message.attempts >= MAX_ATTEMPTS
-            if gave_up:
-                message.status = OutboundSms.Status.FAILED
+            if isinstance(error, SmsRejected) or message.attempts >= MAX_ATTEMPTS:
+                message.status = message.Status.FAILED
             else:
                 temporary = error
         else:
-            message.status = OutboundSms.Status.SENT
+            message.status = message.Status.SENT
             message.sent_at = timezone.now()
         message.save()
     if temporary is not None:
         raise TemporarySmsError(str(temporary))
-    return message.status == OutboundSms.Status.SENT
+    return message.status == message.Status.SENT

@@ -36,12 +36,10 @@ def resend_pending_sms(older_than_minutes: int = 10) -> int:
     """Periodic safety net: send the SMS the broker or the provider missed."""
     from .models import OutboundSms
 
-    limit = timezone.now() - dt.timedelta(minutes=older_than_minutes)
-    pending = OutboundSms.objects.filter(
-        status=OutboundSms.Status.PENDING, created_at__lte=limit
-    ).values_list("pk", flat=True)
+    since = timezone.now() - dt.timedelta(minutes=older_than_minutes)
+    waiting = OutboundSms.objects.filter(status=OutboundSms.Status.PENDING, created_at__lte=since)
     sent = 0
-    for sms_id in list(pending[:500]):
+    for sms_id in waiting.order_by("pk").values_list("pk", flat=True)[:500]:
         try:
             sent += send_stored_sms(sms_id)
         except TemporarySmsError:
