@@ -560,6 +560,11 @@ def bench_chains(ctx: Context) -> bool:
     return run_script("chains.py")
 
 
+@section("engagement", "Who wants my home, answering rules, alert digests", issue="bourse-9")
+def bench_engagement(ctx: Context) -> bool:
+    return run_script("engagement.py")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", action="append", choices=sorted(SECTIONS), help="section")
