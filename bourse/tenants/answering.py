@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import lifecycle, notifications
 from .matching import searchable_listings
-from .models import ActorKind, ContactRequest, ContactStatus, EventKind, Listing
+from .models import ActorKind, ContactRequest, ContactStatus, EventKind, Listing, ListingStatus
 
 REMINDER_DAYS = 7
 PAUSE_DAYS = 14
@@ -59,9 +59,11 @@ def pending_received():
 
 def reminder_due(request_obj: ContactRequest, today: date) -> bool:
     """« Une demande de contact sans réponse depuis 7 jours fait l’objet d’une relance. »
-    Once per request."""
+    Once per request, and only while the receiver's listing is active (a listing
+    suspended, or out of the search for an exchange file, is not reminded)."""
     return (
         request_obj.status == ContactStatus.PENDING
+        and request_obj.receiver.listing.status == ListingStatus.ACTIVE
         and request_obj.reminded_at is None
         and days_waiting(request_obj.created_at, today) >= REMINDER_DAYS
     )
@@ -71,9 +73,14 @@ def send_reminders(now: datetime) -> int:
     """Daily: remind the receivers of the requests due a reminder (idempotent: the
     reminder is recorded on the request before its mail is queued)."""
     today = timezone.localdate(now)
-    due = pending_received().filter(reminded_at=None).filter(waiting_since_q(today, REMINDER_DAYS))
+    due = pending_received().filter(
+        waiting_since_q(today, REMINDER_DAYS),
+        reminded_at=None,
+        receiver__listing__status=ListingStatus.ACTIVE,
+    )
+    related = due.select_related("receiver__user", "receiver__listing", "sender")
     sent = 0
-    for request_obj in due.select_related("receiver__user", "sender").iterator(chunk_size=500):
+    for request_obj in related.iterator(chunk_size=500):
         with transaction.atomic():
             if not reminder_due(request_obj, today):
                 continue

@@ -84,6 +84,13 @@ def test_a_withdrawn_request_gets_no_reminder(request_day0, tenant):
     assert answering.send_reminders(job_time(DAY0 + dt.timedelta(days=9))) == 0
 
 
+@pytest.mark.parametrize("status", ["suspended", "deactivated"])
+def test_no_reminder_while_the_receivers_listing_is_not_active(request_day0, other_tenant, status):
+    other_tenant.listing.status = status
+    other_tenant.listing.save()
+    assert answering.send_reminders(job_time(DAY0 + dt.timedelta(days=8))) == 0
+
+
 # --- Pause at 14 days -----------------------------------------------------------------------
 
 
