@@ -22,15 +22,19 @@ for ``bench/run.py``.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import random
 import resource
 import secrets
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -255,82 +259,82 @@ def _child() -> None:
     print(json.dumps(result))
 
 
-def _child_in_subprocess(url: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="portal.settings.test")
-    env["PYTHONPATH"] = str(BASE_DIR)
-    env.pop("REDIS_URL", None)
-    out = subprocess.run(
-        [sys.executable, __file__, "--child"],
-        env=env,
-        cwd=BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=False,
+def _env(url: str) -> dict:
+    """The children's environment: the bench database, test settings (DEBUG off,
+    static files served by the app), one local-memory cache per process."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECURE_"))}
+    env.update(
+        DATABASE_URL=url,
+        DJANGO_SETTINGS_MODULE="portal.settings.test",
+        PYTHONPATH=str(BASE_DIR),
+        LOG_LEVEL="ERROR",
     )
-    if out.returncode != 0:
-        raise RuntimeError(f"bench subprocess failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    env.pop("REDIS_URL", None)
+    return env
+
+
+def _figures_of_child(url: str) -> dict:
+    try:
+        out = subprocess.check_output(  # noqa: S603
+            [sys.executable, __file__, "--child"],
+            env=_env(url),
+            cwd=BASE_DIR,
+            text=True,
+            stderr=subprocess.PIPE,
+        )
+    except subprocess.CalledProcessError as error:
+        raise RuntimeError(f"the bench child failed:\n{error.stderr[-3000:]}") from error
+    return json.loads(out.strip().splitlines()[-1])
 
 
 # --- Requests per second of the page (gunicorn on the bench database) ------------------------
 
 
-def _serve_and_load(url: str, print) -> dict:  # noqa: A002
-    from run import PythonLoad, free_port, http_get
+def _page_load(url: str) -> dict:
+    """gunicorn with the production settings (``run.Context.server``: 2 sync
+    workers, one local-memory cache each) on the bench database, then each page
+    of ``PAGES`` under load."""
+    from run import Context, http_get
 
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECURE_"))}
-    env.update(
-        DATABASE_URL=url,
-        DJANGO_SETTINGS_MODULE="portal.settings.test",  # DEBUG off, static files from the app
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1",
-        LOG_LEVEL="ERROR",
-        PYTHONPATH=str(BASE_DIR),
-    )
-    env.pop("REDIS_URL", None)  # one local-memory cache per worker
-    server = subprocess.Popen(  # noqa: S603
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "portal.wsgi",
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
+    options = argparse.Namespace(workers=2, duration=LOAD_SECONDS, connections=8, tool="auto")
+    ctx = Context(args=options, workdir=Path(tempfile.mkdtemp(prefix="eh-bench-stats-")))
+    ctx.env = _env(url) | {
+        "DJANGO_ENV": "production",
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+    }
+    ctx.loadgen = ctx._pick_loadgen()
     results = {}
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if http_get(base + "/_bench/hello/", timeout=2)[0] == 200:
-                    break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not start")
-            time.sleep(0.2)
-        load = PythonLoad(connections=8)
+        ctx.manage("collectstatic", "--noinput", "-v0")
+        base = ctx.server()
         for path in PAGES:
-            status, _headers, body = http_get(base + path, timeout=30)
+            status, _headers, body = http_get(base + path, timeout=60)
             if status != 200 or "Évolution des échanges" not in body:
                 raise RuntimeError(f"{path}: HTTP {status}")
-            load.run(base + path, 1.5)  # warm-up
-            results[path] = load.run(base + path, LOAD_SECONDS)
+            ctx.warm_up(base + path)
+            results[path] = ctx.measure(base + path)
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        ctx.stop()
+        shutil.rmtree(ctx.workdir, ignore_errors=True)
     return results
+
+
+@contextmanager
+def bench_database(url: str):
+    """A fresh, migrated ``<name>_bench_stats`` database; dropped afterwards
+    (kept with ``BENCH_KEEP_DATABASE=1``). Yields (its URL, seconds to migrate)."""
+    name = f"{urlsplit(url).path.lstrip('/') or 'postgres'}_bench_stats"
+    create_database(url, name)
+    try:
+        started = time.perf_counter()
+        _migrate(_with_dbname(url, name))
+        yield _with_dbname(url, name), time.perf_counter() - started
+    finally:
+        if not os.environ.get("BENCH_KEEP_DATABASE"):
+            drop_database(url, name)
 
 
 def run(print=print) -> bool:  # noqa: A002 (the caller passes its printer)
@@ -338,17 +342,9 @@ def run(print=print) -> bool:  # noqa: A002 (the caller passes its printer)
     if not url.startswith(("postgres://", "postgresql://")):
         print("skipped: needs PostgreSQL (DATABASE_URL=postgres://…)")
         return True
-    base_name = urlsplit(url).path.lstrip("/") or "postgres"
-    bench_name = f"{base_name}_bench_stats"
-    bench_url = _with_dbname(url, bench_name)
-    try:
-        create_database(url, bench_name)
-        started = time.perf_counter()
-        _migrate(bench_url)
-        print(
-            f"  database {bench_name} created and migrated in {time.perf_counter() - started:.1f} s"
-        )
-        r = _child_in_subprocess(bench_url)
+    with bench_database(url) as (bench_url, migrate_seconds):
+        print(f"  bench database created and migrated in {migrate_seconds:.1f} s")
+        r = _figures_of_child(bench_url)
         print(
             f"  {r['files']} files, {r['parties']} parties, {r['events']} recorded actions "
             f"over {YEARS} years, generated in {r['generate_seconds']:.1f} s"
@@ -367,29 +363,21 @@ def run(print=print) -> bool:  # noqa: A002 (the caller passes its printer)
             f"  public tables from the materialised rows, uncached ({len(ms)} builds): "
             f"p50 {statistics.median(ms):.1f} ms, p95 {percentile(ms, 0.95):.1f} ms"
         )
-        loads = _serve_and_load(bench_url, print)
+        loads = _page_load(bench_url)
         for path, result in loads.items():
             print(f"  GET {path:<48} {result.line()}")
-        checks = (
-            (
-                f"recomputation {r['seconds']:.2f} s < {TARGET_SECONDS:.0f} s",
-                r["seconds"] < TARGET_SECONDS,
-            ),
-            ("a second run writes the same rows", r["same_rows"]),
-            ("every done file counted once", r["done_counted"] == r["done_files"]),
-            (
-                "statistics page served without errors",
-                all(result.errors == 0 and result.requests > 0 for result in loads.values()),
-            ),
-        )
-        ok = True
-        for label, passed in checks:
-            print(f"  {'PASS' if passed else 'FAIL'} {label}")
-            ok = ok and passed
-        return ok
-    finally:
-        if not os.environ.get("BENCH_KEEP_DATABASE"):
-            drop_database(url, bench_name)
+    verdicts = {
+        f"recomputation {r['seconds']:.2f} s < {TARGET_SECONDS:.0f} s": r["seconds"]
+        < TARGET_SECONDS,
+        "a second run writes the same rows": r["same_rows"],
+        "every done file counted once": r["done_counted"] == r["done_files"],
+        "statistics page served without errors": all(
+            result.errors == 0 and result.requests > 0 for result in loads.values()
+        ),
+    }
+    for label, passed in verdicts.items():
+        print(f"  {'PASS' if passed else 'FAIL'} {label}")
+    return all(verdicts.values())
 
 
 if __name__ == "__main__":

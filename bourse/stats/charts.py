@@ -14,17 +14,14 @@ TEXT = "#212529"
 GRID = "#adb5bd"
 
 
-def _nice_max(value: float) -> int:
-    """A round upper bound for the axis (1, 2, 5 × 10^n)."""
-    if value <= 0:
-        return 1
+def _axis_step(value: float) -> int:
+    """A whole step (1, 2, 5 × 10^n) such that four steps reach ``value``."""
     magnitude = 1
-    while magnitude * 10 <= value:
+    while True:
+        for step in (1, 2, 5):
+            if step * magnitude * 4 >= value:
+                return step * magnitude
         magnitude *= 10
-    for step in (1, 2, 5, 10):
-        if step * magnitude >= value:
-            return step * magnitude
-    return 10 * magnitude
 
 
 def _svg(chart_id: str, title: str, width: int, height: int, body) -> str:
@@ -45,13 +42,14 @@ def column_chart(chart_id: str, title: str, labels: list[str], series: list[tupl
     width, height = 760, 280
     left, right, top, bottom = 44, 10, 16 + (18 if len(series) > 1 else 0), 46
     plot_w, plot_h = width - left - right, height - top - bottom
-    top_value = _nice_max(max((v for _n, values in series for v in values), default=0))
+    step = _axis_step(max((v for _n, values in series for v in values), default=0))
+    top_value = 4 * step
     count = max(len(labels), 1)
     group_w = plot_w / count
     bar_w = max(group_w * 0.8 / len(series), 1)
     parts = []
     for i in range(5):  # grid lines and their values
-        value = top_value * i / 4
+        value = step * i
         y = top + plot_h - plot_h * i / 4
         parts.append(
             format_html(
@@ -63,7 +61,7 @@ def column_chart(chart_id: str, title: str, labels: list[str], series: list[tupl
                 left - 4,
                 f"{y + 4:.1f}",
                 TEXT,
-                f"{value:g}",
+                value,
                 y=f"{y:.1f}",
             )
         )

@@ -100,6 +100,7 @@ class Counters:
         self.scope_numbers: dict[tuple, int] = {}  # (landlord, department) -> number
         self.monthly = defaultdict(lambda: [0] * WIDTH)  # cell key -> counters
         self.communes = defaultdict(int)  # (commune, landlord, year) -> households
+        self.sides: dict[tuple, tuple] = {}  # (landlord, commune) -> side
         self.everything = self.scope((None, ""))
 
     def scope(self, key: tuple) -> int:
@@ -108,6 +109,19 @@ class Counters:
             number = self.scope_numbers[key] = len(self.scope_numbers)
         return number
 
+    def side(self, landlord, commune) -> tuple:
+        """(landlord, commune, its three scope numbers), computed once per pair."""
+        found = self.sides.get((landlord, commune))
+        if found is None:
+            department = self.departments[commune]
+            own = (
+                self.scope((landlord, department)),
+                self.scope((landlord, "")),
+                self.scope((None, department)),
+            )
+            found = self.sides[(landlord, commune)] = (landlord, commune, own)
+        return found
+
     def add_file(self, file, parties) -> None:
         """Count one file in every scope it belongs to.
 
@@ -115,18 +129,10 @@ class Counters:
         alone, to each department alone and to "everything"; it counts once in
         each. ``parties`` are (landlord, commune) pairs.
         """
-        departments, scope = self.departments, self.scope
-        sides = []
+        sides = [self.side(landlord, commune) for landlord, commune in parties]
         scopes = {self.everything}
-        for landlord, commune in parties:
-            department = departments[commune]
-            own = (
-                scope((landlord, department)),
-                scope((landlord, "")),
-                scope((None, department)),
-            )
-            scopes.update(own)
-            sides.append((landlord, commune, own))
+        for side in sides:
+            scopes.update(side[2])
 
         updates = {}  # month key -> ([count columns], [(delay column, days)])
         _pk, step, opened, closed, attributed, completed = file[:6]

@@ -71,6 +71,11 @@ class Table:
     chart: str = ""
     footer: list[list[str]] = field(default_factory=list)
 
+    @property
+    def wide(self) -> bool:
+        """Many columns: the table goes below its chart rather than beside it."""
+        return len(self.headers) > 3
+
     def csv_rows(self) -> list[list[str]]:
         return [self.headers, *self.rows, *self.footer]
 
