@@ -283,16 +283,16 @@ def flag_duplicates(
 ) -> None:
     """Report and invalidate every repeat of a housing or tenant reference (set-based)."""
     table = staging.table
-    # Grouped (hashed on PostgreSQL) rather than COUNT(DISTINCT …), which sorts.
-    repeats_of = " UNION ALL ".join(
-        f"""SELECT {i} FROM (SELECT 1 FROM {table} f WHERE {staging.rows("f")}
-            AND {column} <> '' GROUP BY {column} HAVING COUNT(*) > 1 LIMIT 1) r{i}"""  # noqa: S608
-        for i, (column, _file_column, _reason) in enumerate(DUPLICATE_RULES)
+    counts = ", ".join(
+        f"COUNT(DISTINCT NULLIF({column}, '')) < COUNT(NULLIF({column}, ''))"
+        for column, _file_column, _reason in DUPLICATE_RULES
     )
     with connection.cursor() as cursor:
-        cursor.execute(repeats_of, {"imp": imp.pk})
-        found = {row[0] for row in cursor.fetchall()}
-    repeated = [i in found for i in range(len(DUPLICATE_RULES))]
+        cursor.execute(
+            f"SELECT {counts} FROM {table} f WHERE {staging.rows('f')}",  # noqa: S608
+            {"imp": imp.pk},
+        )
+        repeated = cursor.fetchone()
     for (column, file_column, reason), any_repeat in zip(DUPLICATE_RULES, repeated, strict=True):
         if not any_repeat:
             continue
