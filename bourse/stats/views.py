@@ -25,7 +25,6 @@ from .forms import StatsFilterForm
 
 PUBLIC_TABLES_SECONDS = 3600
 PUBLIC_KEYS = ("evolution", "dossiers", "communes")
-STAFF_KEYS = (*PUBLIC_KEYS, "delais", "alertes")
 
 
 def _run_key(filters: tables.Filters) -> str:
@@ -68,14 +67,23 @@ def public_tables_html(request, filters: tables.Filters) -> str:
     return html
 
 
+STAFF_BUILDERS = {
+    "evolution": lambda user, filters: tables.evolution_table(tables.monthly_stats(filters)),
+    "dossiers": lambda user, filters: tables.files_table(tables.monthly_stats(filters)),
+    "communes": lambda user, filters: tables.communes_table(filters),
+    "delais": lambda user, filters: tables.delays_table(filters),
+    "alertes": lambda user, filters: tables.alerts_table(
+        access.staff_alert_files(user, filters.landlord)
+    ),
+}
+
+
 def staff_tables(user, filters: tables.Filters) -> list[tables.Table]:
     months = tables.monthly_stats(filters)
     return [
         tables.evolution_table(months),
         tables.files_table(months),
-        tables.communes_table(filters),
-        tables.delays_table(filters),
-        tables.alerts_table(access.staff_alert_files(user, filters.landlord)),
+        *(STAFF_BUILDERS[key](user, filters) for key in ("communes", "delais", "alertes")),
     ]
 
 
@@ -179,7 +187,7 @@ def staff_statistics(request):
 
 @staff_required
 def staff_csv(request, table):
-    if table not in STAFF_KEYS:
+    if table not in STAFF_BUILDERS:
         raise Http404
     try:
         form, filters = _staff_form_and_filters(request)
@@ -187,4 +195,4 @@ def staff_csv(request, table):
         return _refused(request)
     if filters is None:
         return _bad_filters(form)
-    return _csv_response(_find(staff_tables(request.user, filters), table), filters)
+    return _csv_response(STAFF_BUILDERS[table](request.user, filters), filters)
