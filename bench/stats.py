@@ -153,14 +153,14 @@ def _generate() -> dict:
         .values_list("insee_code", "population")
     )
     weighted = rng.choices([c for c, _p in communes], weights=[p for _c, p in communes], k=20_000)
-    landlords = []
-    for index in range(LANDLORDS):
-        prefix = f"9980{index:05d}0001"
-        landlords.append(
-            Landlord.objects.create(
-                name=f"Bailleur stats {index:02d}", siret=prefix + luhn_check_digit(prefix)
-            ).pk
+    prefixes = [f"9980{index:05d}0001" for index in range(LANDLORDS)]
+    landlords = [
+        landlord.pk
+        for landlord in Landlord.objects.bulk_create(
+            Landlord(name=f"Bailleur stats {i:02d}", siret=p + luhn_check_digit(p))
+            for i, p in enumerate(prefixes)
         )
+    ]
     today = timezone.localdate()
     start = today - dt.timedelta(days=365 * YEARS)
     started = time.perf_counter()
