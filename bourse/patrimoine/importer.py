@@ -378,18 +378,25 @@ def apply_changes(imp: PatrimoineImport, outcome: Outcome, staging: Staging) -> 
     """Take missing dwellings out of the snapshot, update changed ones, insert new ones.
 
     Runs under the landlord's lock (``run_import``), so the figures of each
-    statement are the import's counts. New rows are those the unique
-    (landlord, housing reference) index does not hold yet (``ON CONFLICT DO
-    NOTHING``): no anti-join whose plan could go quadratic on a table the
-    planner believes empty.
+    statement are the import's counts. A landlord's first import (no dwelling
+    yet) inserts every valid row: the staged references are unique
+    (``flag_duplicates``), and no anti-join runs against a table the planner
+    may believe empty (its nested loop would rescan the growing table for
+    every row). Later imports find new rows by an anti-join on the landlord's
+    references (far cheaper than ``ON CONFLICT`` when most rows exist).
     """
     dwelling, table = _table(Dwelling), staging.table
     params = {**_params(imp), "now": timezone.now()}
     inserted = ("housing_reference",) + COMPARED
     assignments = ", ".join(f"{c} = s.{c}" for c in COMPARED)
+    outcome.made_ineligible = outcome.updated = 0
     with connection.cursor() as cursor:
-        outcome.made_ineligible = 0
-        if imp.full_snapshot:
+        cursor.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {dwelling} WHERE landlord_id = %(landlord)s)",  # noqa: S608
+            params,
+        )
+        first_import = not cursor.fetchone()[0]
+        if imp.full_snapshot and not first_import:
             cursor.execute(
                 f"""UPDATE {dwelling} SET in_snapshot = false, last_import_id = %(imp)s,
                     updated_at = %(now)s
@@ -399,21 +406,28 @@ def apply_changes(imp: PatrimoineImport, outcome: Outcome, staging: Staging) -> 
                 params,
             )
             outcome.made_ineligible = cursor.rowcount
-        cursor.execute(
-            f"""UPDATE {dwelling} AS d SET {assignments}, in_snapshot = true,
-                last_import_id = %(imp)s, updated_at = %(now)s
-                FROM {table} s WHERE {staging.rows("s")} AND s.valid
-                AND d.landlord_id = %(landlord)s AND d.housing_reference = s.housing_reference
-                AND (NOT d.in_snapshot OR {_differs("d", "s")})""",  # noqa: S608
-            params,
+        if not first_import:
+            cursor.execute(
+                f"""UPDATE {dwelling} AS d SET {assignments}, in_snapshot = true,
+                    last_import_id = %(imp)s, updated_at = %(now)s
+                    FROM {table} s WHERE {staging.rows("s")} AND s.valid
+                    AND d.landlord_id = %(landlord)s AND d.housing_reference = s.housing_reference
+                    AND (NOT d.in_snapshot OR {_differs("d", "s")})""",  # noqa: S608
+                params,
+            )
+            outcome.updated = cursor.rowcount
+        new_only = (
+            ""
+            if first_import
+            else f"""AND NOT EXISTS (SELECT 1 FROM {dwelling} d
+                WHERE d.landlord_id = %(landlord)s AND d.housing_reference = s.housing_reference)"""  # noqa: S608
         )
-        outcome.updated = cursor.rowcount
         cursor.execute(
             f"""INSERT INTO {dwelling} (landlord_id, {", ".join(inserted)}, in_snapshot,
                 last_import_id, updated_at)
                 SELECT %(landlord)s, {", ".join("s." + c for c in inserted)}, true,
-                %(imp)s, %(now)s FROM {table} s WHERE {staging.rows("s")} AND s.valid
-                ON CONFLICT (landlord_id, housing_reference) DO NOTHING""",  # noqa: S608
+                %(imp)s, %(now)s FROM {table} s
+                WHERE {staging.rows("s")} AND s.valid {new_only}""",  # noqa: S608
             params,
         )
         outcome.created = cursor.rowcount

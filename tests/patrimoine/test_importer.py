@@ -174,10 +174,10 @@ def test_without_database_foreign_keys_django_keeps_dwellings_consistent(make_im
     assert not Dwelling.objects.exists()
 
 
-def test_new_rows_are_those_the_unique_index_lacks(make_import, landlord):
-    """New rows are found by the unique index (ON CONFLICT), whatever the
-    planner believes of the table: an emptied, freshly analysed table once led
-    to an anti-join that rescanned the table for every row."""
+def test_first_import_inserts_everything_later_ones_only_new_rows(make_import, landlord):
+    """A landlord's first import inserts without looking for existing rows (an
+    anti-join planned against an emptied, freshly analysed table rescanned the
+    table for every row); the next one adds only the new reference."""
     from django.db import connection
 
     if connection.vendor == "postgresql":
