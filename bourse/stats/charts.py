@@ -110,7 +110,9 @@ def column_chart(chart_id: str, title: str, labels: list[str], series: list[tupl
 
 def bar_chart(chart_id: str, title: str, items: list[tuple[str, float, str]]) -> str:
     """Horizontal bars: [(label, value, value shown), …], largest first as given."""
-    row_h, label_w, width = 24, 220, 760
+    row_h, width = 24, 760
+    # Room for the longest label (about 7 px a character at 12 px), within reason.
+    label_w = min(max((len(label) for label, _v, _s in items), default=10) * 7 + 12, 440)
     height = max(len(items), 1) * row_h + 8
     top_value = max((value for _l, value, _s in items), default=0) or 1
     plot_w = width - label_w - 60
