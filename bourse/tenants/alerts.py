@@ -113,7 +113,7 @@ def unsubscribe(token: str, *, undo=False):
         set_channels(profile, email=undo, sms_on=profile.alert_sms, chains=profile.chain_alerts)
     elif scope == "sms" and profile.alert_sms != undo:
         if undo and sms.normalise_phone(profile.phone) is None:
-            return profile, scope, None
+            return profile, "sms-no-mobile", None
         set_channels(profile, email=profile.alert_email, sms_on=undo, chains=profile.chain_alerts)
     elif scope not in ("email", "sms"):
         return None
@@ -226,7 +226,13 @@ def alert_recipients(now: datetime):
     if chain_proposals_api() is not None and hasattr(Listing, "chain_members"):
         recent = now - timedelta(days=8)
         wanted |= Q(chain_alerts=True, listing__chain_members__proposal__created_at__gte=recent)
-    ids = with_channel.filter(wanted).values_list("pk", flat=True).distinct()
+    already = AlertDigest.objects.filter(day=timezone.localdate(now)).values("tenant_id")
+    ids = (
+        with_channel.filter(wanted)
+        .exclude(pk__in=already)  # at most one a day
+        .values_list("pk", flat=True)
+        .distinct()
+    )
     return TenantProfile.objects.filter(pk__in=ids).select_related("user", "listing")
 
 

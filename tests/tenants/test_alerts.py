@@ -192,6 +192,20 @@ def test_one_click_stops_every_email_alert(client, tenant, saved):
     assert not tenant.alert_email
 
 
+def test_sms_stop_link_and_undo_needs_a_mobile(client, tenant):
+    alerts.set_channels(tenant, email=True, sms_on=True, chains=True)
+    url = reverse("tenants:unsubscribe", args=[unsubscribe_token(tenant.pk, "sms")])
+    assert "plus d’alertes par SMS" in client.get(url).content.decode()
+    tenant.refresh_from_db()
+    assert not tenant.alert_sms
+    tenant.phone = ""
+    tenant.save()
+    page = client.post(url, {"action": "undo"}).content.decode()
+    assert "indiquez d’abord un numéro de mobile" in page
+    tenant.refresh_from_db()
+    assert not tenant.alert_sms
+
+
 @pytest.mark.parametrize("token", ["abc", "x" * 40])
 def test_a_bad_link_changes_nothing(client, tenant, saved, token):
     response = client.get(reverse("tenants:unsubscribe", args=[token]))
