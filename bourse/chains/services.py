@@ -25,7 +25,6 @@ import logging
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
-from decimal import Decimal
 
 import numpy as np
 from django.conf import settings
@@ -39,7 +38,7 @@ from bourse import permissions as staff_permissions
 from bourse.exchanges.api import PartySpec, open_exchange_file, tenants_in_open_files
 from bourse.exchanges.workflow import InvalidData
 from bourse.tenants import contacts
-from bourse.tenants.matching import Criteria, Facts, searchable_listings
+from bourse.tenants.matching import searchable_listings
 from bourse.tenants.models import TYPOLOGY_FIELDS, Listing
 
 from . import graph as chain_graph
@@ -108,46 +107,65 @@ class LoadedGraph:
     dwelling: dict = field(default_factory=dict)  # listing pk -> (dwelling id, landlord id)
 
 
+def _cents(values) -> list:
+    """Decimal amounts (two decimals) as whole cents, ``None`` kept."""
+    return [None if v is None else round(float(v) * 100) for v in values]
+
+
 def load_graph(queryset=None) -> LoadedGraph:
-    """Two queries: the listings' facts and criteria, then their wanted communes."""
+    """Two queries: the listings' facts and criteria, then their wanted communes; the
+    rows go straight into the graph's columns (no object per listing)."""
     queryset = available_listings() if queryset is None else queryset
-    wanted: dict[int, set] = {}
+    rows = list(queryset.order_by().values_list(*GRAPH_FIELDS).iterator(chunk_size=20_000))
+    columns = dict(zip(GRAPH_FIELDS, zip(*rows, strict=True), strict=True)) if rows else {}
+    del rows
+
+    def column(name):
+        return columns.get(name, ())
+
+    pks = np.array(column("pk"), dtype=np.int64)
+    by_pk = np.argsort(pks)
     through = Listing.wanted_communes.through.objects.filter(
-        listing_id__in=queryset.values("pk")
+        listing_id__in=queryset.order_by().values("pk")
     ).values_list("listing_id", "commune_id")
-    for listing_id, commune_id in through.iterator(chunk_size=20_000):
-        wanted.setdefault(listing_id, set()).add(commune_id)
-    nodes, dwelling = [], {}
-    typology_names = list(TYPOLOGY_FIELDS.items())
-    for row in queryset.values_list(*GRAPH_FIELDS).iterator(chunk_size=20_000):
-        values = dict(zip(GRAPH_FIELDS, row, strict=True))
-        pk = values["pk"]
-        nodes.append(
-            chain_graph.Node(
-                pk=pk,
-                facts=Facts(
-                    commune_id=values["commune_id"],
-                    typology=values["typology"],
-                    surface=Decimal(values["surface"]),
-                    monthly_cost=Decimal(values["monthly_cost"]),
-                    floor=values["floor"],
-                    lift=values["lift"],
-                    accessible=values["accessible"],
-                ),
-                criteria=Criteria(
-                    commune_ids=frozenset(wanted.get(pk, ())),
-                    typologies=frozenset(t.value for t, name in typology_names if values[name]),
-                    min_surface=values["min_surface"],
-                    max_monthly_cost=values["max_monthly_cost"],
-                    max_floor=values["max_floor"],
-                    lift_required=values["lift_required"],
-                    accessible_required=values["accessible_required"],
-                ),
-                published=values["published_at"].timestamp() if values["published_at"] else 0.0,
-            )
+    wanted = list(through.iterator(chunk_size=50_000))
+    want_listing = np.array([listing_id for listing_id, _c in wanted], dtype=np.int64)
+    typ_index = {t: i for i, t in enumerate(chain_graph.TYPOLOGIES)}
+    typ_mask = np.zeros(len(pks), dtype=np.int64)
+    for typology, name in TYPOLOGY_FIELDS.items():
+        typ_mask |= np.array(column(name), dtype=bool).astype(np.int64) << typ_index[typology]
+    graph = chain_graph.Graph(
+        columns=chain_graph.Columns(
+            pks=pks,
+            published=np.array([p.timestamp() if p else 0.0 for p in column("published_at")]),
+            commune=list(column("commune_id")),
+            typology=list(column("typology")),
+            surface=np.array(_cents(column("surface")), dtype=np.int64),
+            cost=np.array(_cents(column("monthly_cost")), dtype=np.int64),
+            floor=np.array(column("floor"), dtype=np.int64),
+            lift=np.array(column("lift"), dtype=bool),
+            accessible=np.array(column("accessible"), dtype=bool),
+            typ_mask=typ_mask,
+            typ_unknown_only=np.zeros(len(pks), dtype=bool),
+            min_surface=_cents(column("min_surface")),
+            max_cost=_cents(column("max_monthly_cost")),
+            max_floor=list(column("max_floor")),
+            lift_required=np.array(column("lift_required"), dtype=bool),
+            accessible_required=np.array(column("accessible_required"), dtype=bool),
+            want_node=by_pk[np.searchsorted(pks, want_listing, sorter=by_pk)]
+            if len(want_listing)
+            else want_listing,
+            want_commune=[commune_id for _l, commune_id in wanted],
         )
-        dwelling[pk] = (values["tenant__dwelling_id"], values["tenant__landlord_id"])
-    return LoadedGraph(graph=chain_graph.Graph(nodes), dwelling=dwelling)
+    )
+    dwelling = dict(
+        zip(
+            column("pk"),
+            zip(column("tenant__dwelling_id"), column("tenant__landlord_id"), strict=True),
+            strict=True,
+        )
+    )
+    return LoadedGraph(graph=graph, dwelling=dwelling)
 
 
 def signature(listing_ids) -> str:
@@ -217,7 +235,7 @@ def find_chains(*, now=None, lengths=None, beam=None) -> Run:
     started = time.perf_counter()
     now = now or timezone.now()
     lengths = lengths or range(3, max_length() + 1)
-    beam3 = beam or int(getattr(settings, "CHAINS_BEAM", 64))
+    # Bound 3 is searched whole; longer chains keep the closest paths of each start.
     beam_long = beam or int(getattr(settings, "CHAINS_BEAM_LONG", 4))
     run = Run()
     with transaction.atomic():
@@ -256,7 +274,7 @@ def find_chains(*, now=None, lengths=None, beam=None) -> Run:
                 g,
                 length,
                 allowed=allowed,
-                beam=beam3 if length == 3 else beam_long,
+                beam=None if length == 3 else beam_long,
                 per_start=candidates_per_listing(),
                 now=now.timestamp(),
             )
@@ -271,36 +289,63 @@ def find_chains(*, now=None, lengths=None, beam=None) -> Run:
     return run
 
 
+def _insert(model, fields: list[str], rows: list[tuple]) -> list[int]:
+    """Insert ``rows`` (values of ``fields``) and return their ids, in order: on
+    PostgreSQL one statement from arrays (ids drawn from the sequence first), elsewhere
+    ``bulk_create``."""
+    if not rows:
+        return []
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    if connection.vendor != "postgresql":
+        names = [c.attname for c in columns]
+        objects = [model(**dict(zip(names, row, strict=True))) for row in rows]
+        return [obj.pk for obj in model.objects.bulk_create(objects, batch_size=2000)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(rows)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        names = ", ".join(connection.ops.quote_name(c.column) for c in [meta.pk, *columns])
+        arrays = ", ".join(f"%s::{c.db_type(connection)}[]" for c in [meta.pk, *columns])
+        cursor.execute(
+            f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({names}) "  # noqa: S608
+            f"SELECT * FROM unnest({arrays})",
+            [ids, *(list(values) for values in zip(*rows, strict=True))],
+        )
+    return ids
+
+
 def _create(loaded: LoadedGraph, chosen, now) -> None:
+    """Write the chosen chains and their households (in moving order)."""
     g = loaded.graph
-    proposals = ChainProposal.objects.bulk_create(
+    chains = [([int(pk) for pk in g.pks[nodes]], c, w) for nodes, c, w in chosen]
+    ids = _insert(
+        ChainProposal,
+        ["status", "size", "signature", "closeness", "waiting_days", "created_at", "end_reason"],
         [
-            ChainProposal(
-                size=len(nodes),
-                signature=signature(g.pks[nodes]),
-                closeness=float(closeness),
-                waiting_days=float(waiting) / 86400,
-                created_at=now,
+            (
+                ProposalStatus.OPEN.value,
+                len(pks),
+                signature(pks),
+                float(c),
+                float(w) / 86400,
+                now,
+                "",
             )
-            for nodes, closeness, waiting in chosen
+            for pks, c, w in chains
         ],
-        batch_size=2000,
     )
-    members = []
-    for proposal, (nodes, _c, _w) in zip(proposals, chosen, strict=True):
-        for position, node in enumerate(nodes, start=1):
-            pk = int(g.pks[node])
-            dwelling_id, landlord_id = loaded.dwelling[pk]
-            members.append(
-                ChainMember(
-                    proposal=proposal,
-                    position=position,
-                    listing_id=pk,
-                    dwelling_id=dwelling_id,
-                    landlord_id=landlord_id,
-                )
-            )
-    ChainMember.objects.bulk_create(members, batch_size=5000)
+    _insert(
+        ChainMember,
+        ["proposal", "position", "listing", "dwelling", "landlord", "answer"],
+        [
+            (proposal_id, position, pk, *loaded.dwelling[pk], Answer.PENDING.value)
+            for proposal_id, (pks, _c, _w) in zip(ids, chains, strict=True)
+            for position, pk in enumerate(pks, start=1)
+        ],
+    )
 
 
 def new_proposals_for(listing, since):
