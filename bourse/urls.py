@@ -1,8 +1,7 @@
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
-from . import staff_views, views
+from . import staff_views
 
 app_name = "bourse"
 
@@ -17,8 +16,6 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="tenants:login", query_string=True),
         name="login",
     ),
-    path("contact/", views.coming_soon, {"title": _("Nous contacter")}, name="contact"),
-    path("statistiques/", views.coming_soon, {"title": _("Statistiques")}, name="statistics"),
     # The published format of the patrimoine file (public).
     path("fichier-patrimoine/format/", staff_views.patrimoine_format, name="patrimoine_format"),
     path("fichier-patrimoine/modele.csv", staff_views.template_csv, name="template_csv"),
