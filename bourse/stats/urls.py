@@ -1,6 +1,6 @@
 """Statistics URLs, included under ``bourse/`` by ``portal/urls.py`` *before*
-``bourse.urls``: the public page ``/bourse/statistiques/`` (the address that
-``bourse:statistics`` gives the site's menu) and the staff page
+``bourse.urls``: the public page ``/bourse/statistiques/`` (in the site's menu and
+linked from the home page) and the staff page
 ``/bourse/espace-bailleur/statistiques/``, each with its CSV downloads."""
 
 from django.urls import path
