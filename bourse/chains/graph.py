@@ -28,7 +28,6 @@ move), the households' waiting time.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,7 +44,7 @@ NO_MIN = np.iinfo(np.int32).min
 NO_MAX = np.iinfo(np.int32).max
 # Candidate moves per batch, and cells of the closing table per batch.
 BATCH_CANDIDATES = 4_000_000
-BATCH_CELLS = int(os.environ.get("XCELLS", 1_000_000))
+BATCH_CELLS = 2_000_000
 TOP_BINS = 256  # score levels of ``_top_per_group``'s first pass
 
 
