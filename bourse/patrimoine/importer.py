@@ -209,22 +209,22 @@ def stage_file(imp: PatrimoineImport, fileobj, report_writer, progress=None):
         layout = check_csv(fileobj)
         if sqlpath.available(layout):
             try:
-                quoted = sqlpath.scan(fileobj, layout)
-                copied = sqlpath.copy_file(fileobj, layout, quoted)
+                scanned = sqlpath.scan(fileobj, layout)
+                copied = sqlpath.copy_file(fileobj, layout, scanned.quoted)
             except sqlpath.NotForCopy as reason:
                 logger.info("Patrimoine import %s: Python path (%s)", imp.pk, reason)
                 sqlpath.drop_tables()
             else:
                 if progress:
                     progress(copied)
-                return _stage_sql(imp, layout, report_writer), SQL_STAGING
+                return _stage_sql(imp, layout, report_writer, scanned), SQL_STAGING
         fileobj.seek(0)
     return _stage_python(imp, fileobj, report_writer, progress), python_staging()
 
 
-def _stage_sql(imp: PatrimoineImport, layout, report_writer) -> Outcome:
+def _stage_sql(imp: PatrimoineImport, layout, report_writer, scanned: sqlpath.Scan) -> Outcome:
     outcome = Outcome(path="sql")
-    outcome.rows, outcome.errors = sqlpath.stage(layout)
+    outcome.rows, outcome.errors = sqlpath.stage(layout, scanned.edge_spaces)
     if outcome.errors:
         for line, column, value, reason in sqlpath.error_rows(layout):
             report_writer.writerow((line, column, safe_spreadsheet_text(value), reason))

@@ -323,4 +323,28 @@ def test_end_of_data_line_is_found_across_chunk_boundaries(monkeypatch, chunk):
     layout = sqlpath.CsvLayout("utf-8-sig", ";", ["a", "b"], 2)
     with pytest.raises(sqlpath.NotForCopy):
         sqlpath.scan(io.BytesIO(data), layout)
-    assert sqlpath.scan(io.BytesIO(data.replace(b"\\.", b"x\\.")), layout) is False
+    assert sqlpath.scan(io.BytesIO(data.replace(b"\\.", b"x\\.")), layout).quoted is False
+
+
+@pytest.mark.parametrize("chunk", [4, 5, 7, 64])
+@pytest.mark.parametrize(
+    ("data", "edge_spaces"),
+    [
+        (b"h\nab;cd\nef;gh\n", False),
+        (b"h\nab;c d\nef;gh", False),
+        (b"h\n ab;cd\nef;gh\n", True),
+        (b"h\nab;cd\nef;gh ", True),
+        (b"h\nab;cd \nef;gh\n", True),
+        (b"h\nab;\tcd\nef;gh\n", True),
+        ("h\nab;cd\u00a0\nef;gh\n".encode(), True),
+        ("h\nab;c\u202fd\nef;gh\n".encode(), True),  # multi-byte space: trimmed row by row
+        ("h\nab;c’d\nef;gh\n".encode(), False),
+    ],
+)
+def test_scan_finds_fields_with_edge_whitespace(monkeypatch, chunk, data, edge_spaces):
+    """Only an unquoted file where no field starts or ends with whitespace skips the trim."""
+    monkeypatch.setattr(sqlpath, "CHUNK", chunk)
+    layout = sqlpath.CsvLayout("utf-8-sig", ";", ["a", "b"], 2)
+    assert sqlpath.scan(io.BytesIO(data), layout) == sqlpath.Scan(False, edge_spaces)
+    quoted = b'h\n"ab";cd\nef;gh\n'
+    assert sqlpath.scan(io.BytesIO(quoted), layout) == sqlpath.Scan(True, True)
