@@ -6,10 +6,13 @@ The listings are those of ``bench/listings.py`` (its generator, imported: commun
 the own or the next typology). For each size, the whole nightly job
 (``bourse.chains.services.find_chains``: load, stale check, search, ranking, caps,
 proposals written) runs in a fresh process for bounds 3, 4 and 5, from no proposal:
-time, peak memory (max RSS of the process, Django included) and chains found and
-proposed. Target: bound 3 over 100 000 listings in < 60 s and < 2 GB.
+time (wall, and CPU: the machine is shared), peak memory (max RSS of the process,
+Django included), chains found and proposed, where the time went (load, search by
+length); a table of the growth with the listings closes the section. Bound 3 is
+searched whole; bounds 4 and 5 keep ``CHAINS_BEAM_LONG`` paths per start and level.
+Target: bound 3 over 100 000 listings in < 60 s and < 2 GB.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/eh_chains .venv/bin/python bench/chains.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/eh_chains2 .venv/bin/python bench/chains.py
 
 A database ``<name>_bench_chains`` is created, migrated, filled and dropped at the end.
 ``CHAINS_BENCH_SIZES=10000,30000`` picks other sizes.
@@ -59,13 +62,17 @@ def _child_search(bound: int) -> None:
     from bourse.chains.services import find_chains
 
     ChainProposal.objects.all().delete()
+    before = resource.getrusage(resource.RUSAGE_SELF)
     run = find_chains(lengths=range(3, bound + 1))
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kB on Linux
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    peak = usage.ru_maxrss * 1024  # kB on Linux
+    cpu = usage.ru_utime + usage.ru_stime - before.ru_utime - before.ru_stime
     print(
         json.dumps(
             {
                 "listings": run.listings,
                 "seconds": run.seconds,
+                "cpu_seconds": cpu,
                 "load_seconds": run.load_seconds,
                 "search_seconds": run.search_seconds,
                 "found": run.found,
@@ -105,6 +112,7 @@ def run(print=print) -> bool:  # noqa: A002 (the caller passes its printer)
     bench_name = f"{base_name}_bench_chains"
     bench_url = _with_dbname(url, bench_name)
     ok = True
+    results = {}
     try:
         for size in SIZES:
             create_database(url, bench_name)
@@ -112,12 +120,13 @@ def run(print=print) -> bool:  # noqa: A002 (the caller passes its printer)
             generated = _child(bench_url, "--generate", str(size))
             print(f"  {size} listings generated in {generated['seconds']:.1f} s")
             for bound in BOUNDS:
-                r = _child(bench_url, "--search", str(bound))
+                r = results[size, bound] = _child(bench_url, "--search", str(bound))
                 found = ", ".join(f"{k}: {v}" for k, v in r["found"].items())
                 proposed = ", ".join(f"{k}: {v}" for k, v in r["proposed"].items())
                 phases = ", ".join(f"{k}: {v:.1f} s" for k, v in r["search_seconds"].items())
                 print(
-                    f"    bound {bound}: {r['seconds']:6.1f} s, peak {r['peak_bytes'] / 2**20:6.0f}"
+                    f"    bound {bound}: {r['seconds']:6.1f} s (CPU {r['cpu_seconds']:.1f} s),"
+                    f" peak {r['peak_bytes'] / 2**20:6.0f}"
                     f" MiB; chains found by length {{{found}}}, proposed {{{proposed}}}"
                     f" (load {r['load_seconds']:.1f} s; search {{{phases}}})"
                 )
@@ -131,9 +140,29 @@ def run(print=print) -> bool:  # noqa: A002 (the caller passes its printer)
                     for label, passed in checks:
                         print(f"    {'PASS' if passed else 'FAIL'} {label}")
                         ok = ok and passed
+        _growth(results, print)
         return ok
     finally:
         drop_database(url, bench_name)
+
+
+def _growth(results: dict, print=print) -> None:  # noqa: A002
+    """How the whole job grows with the listings, per bound: seconds (peak MiB)."""
+    print("  growth: whole job, seconds (peak MiB), by listings")
+    print("    " + " " * 8 + "".join(f"{size:>18,}".replace(",", " ") for size in SIZES))
+    for bound in BOUNDS:
+        cells = ""
+        for size in SIZES:
+            r = results[size, bound]
+            cells += f"{r['seconds']:.1f} s ({r['peak_bytes'] / 2**20:.0f})".rjust(18)
+        print(f"    bound {bound} {cells}")
+    if len(SIZES) > 1:
+        low, high = min(SIZES), max(SIZES)
+        ratios = ", ".join(
+            f"bound {b}: x{results[high, b]['seconds'] / max(results[low, b]['seconds'], 1e-9):.1f}"
+            for b in BOUNDS
+        )
+        print(f"    {high // low}x the listings ({low} -> {high}): time {ratios}")
 
 
 if __name__ == "__main__":

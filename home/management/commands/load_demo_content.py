@@ -28,6 +28,7 @@ class Command(BaseCommand):
             tenants_demo.load()
             home_demo.load_accounts()
             exchanges_demo.load()
+            call_command("find_chains", verbosity=0)  # chain proposals for the demo tenants
             call_command("recompute_statistics", verbosity=0)
         call_command("update_index", verbosity=0)
         self.stdout.write(self.style.SUCCESS("Contenu de démonstration chargé."))
