@@ -395,8 +395,8 @@ class Graph:
         per_row = (self.nc + 1) * SLOTS
         keys = in_rows * per_row + (self.commune[in_nodes] + 1) * SLOTS + self.slot[in_nodes]
         order = np.argsort(keys, kind="stable")
-        ptr = np.zeros(rows * per_row + 1, dtype=np.int32)
-        np.cumsum(np.bincount(keys, minlength=rows * per_row), out=ptr[1:])
+        ptr = np.bincount(keys + 1, minlength=rows * per_row + 1)
+        np.cumsum(ptr, out=ptr)
         return ptr, order
 
     def closing_pairs(self, last: np.ndarray, start_rows: np.ndarray, ptr: np.ndarray):
@@ -407,7 +407,7 @@ class Graph:
         cells = self.cell_ptr[last + 1] - self.cell_ptr[last]
         picks = _ranges(self.cell_ptr[last], cells)
         paths = np.repeat(np.arange(len(last), dtype=np.int64), cells)
-        base = start_rows[paths] * per_row
+        base = np.repeat(start_rows * per_row, cells)
         lo = ptr[base + self.cell_lo[picks]]
         sizes = ptr[base + self.cell_hi[picks]] - lo
         c_paths = np.repeat(paths, sizes)
