@@ -275,6 +275,28 @@ def _positions(layout: CsvLayout) -> dict[str, int]:
 # The code points of WHITESPACE, as an SQL list.
 SPACE_CODES = "(" + ", ".join(str(ord(c)) for c in WHITESPACE) + ")"
 PLAIN_CELL = r"'^[+-]?([0-9]+[.,]?[0-9]*|[.,][0-9]+)$'"
+
+
+def plain_cell(cell: str) -> str:
+    """``cell ~ PLAIN_CELL`` without a regular expression (a third of the cost).
+
+    What is left once the ASCII digits are removed must be nothing, a
+    separator, or a sign (the cell's first character) and maybe a separator;
+    and there is at least one digit.
+    """
+    return (
+        f"CASE translate({cell}, '0123456789', '') WHEN '' THEN {cell} <> ''"
+        f" WHEN '.' THEN length({cell}) > 1 WHEN ',' THEN length({cell}) > 1"
+        f" WHEN '+' THEN length({cell}) > 1 AND left({cell}, 1) = '+'"
+        f" WHEN '-' THEN length({cell}) > 1 AND left({cell}, 1) = '-'"
+        f" WHEN '+.' THEN length({cell}) > 2 AND left({cell}, 1) = '+'"
+        f" WHEN '+,' THEN length({cell}) > 2 AND left({cell}, 1) = '+'"
+        f" WHEN '-.' THEN length({cell}) > 2 AND left({cell}, 1) = '-'"
+        f" WHEN '-,' THEN length({cell}) > 2 AND left({cell}, 1) = '-'"
+        " ELSE false END"
+    )
+
+
 FLOORS = _in(str(n) for n in range(61))
 
 
@@ -342,7 +364,7 @@ def _stage_statement(layout: CsvLayout, letter_codes: bool = False, trim: bool =
     kinds = _in(RESERVATAIRE_TYPES)
     insee = upper_ascii("txt_code_insee") if letter_codes else "txt_code_insee"
     numbers = {"surface": "txt_surface", "rent": "txt_loyer", "charges": "txt_charges"}
-    plain = "".join(f",\n {cell} ~ {PLAIN_CELL} AS plain_{n}" for n, cell in numbers.items())
+    plain = "".join(f",\n {plain_cell(cell)} AS plain_{n}" for n, cell in numbers.items())
     parsed = "".join(
         ",\n {} AS s_{n}, {} AS n_{n}".format(*_number(n, cell), n=n) for n, cell in numbers.items()
     )

@@ -348,3 +348,45 @@ def test_scan_finds_fields_with_edge_whitespace(monkeypatch, chunk, data, edge_s
     assert sqlpath.scan(io.BytesIO(data), layout) == sqlpath.Scan(False, edge_spaces)
     quoted = b'h\n"ab";cd\nef;gh\n'
     assert sqlpath.scan(io.BytesIO(quoted), layout) == sqlpath.Scan(True, True)
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "",
+        "5",
+        "12,5",
+        "12.",
+        ",5",
+        ".",
+        ",",
+        "+",
+        "-",
+        "+5",
+        "-5,5",
+        "+.5",
+        "-,",
+        "5+",
+        "5-1",
+        "1,2,3",
+        "1.2.3",
+        "+-5",
+        "a5",
+        "5 ",
+        "٣",
+        "+,5",
+        "--5",
+        ".5.",
+        "0",
+        "007,00",
+    ],
+)
+def test_plain_cell_agrees_with_its_regular_expression(cell):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT c ~ {sqlpath.PLAIN_CELL}, {sqlpath.plain_cell('c')} "  # noqa: S608
+            "FROM (SELECT %s::text AS c) t",
+            [cell],
+        )
+        expected, got = cursor.fetchone()
+    assert got == expected
