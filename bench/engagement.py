@@ -25,15 +25,15 @@ from __future__ import annotations
 import json
 import os
 import random
-import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
+from statistics import median
+from time import perf_counter
 from urllib.parse import urlsplit
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR / "bench"))
+BASE_DIR = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from listings import LISTINGS, _generate, _time_ms, percentile  # noqa: E402
 from patrimoine import _migrate, _with_dbname, create_database, drop_database  # noqa: E402
@@ -86,7 +86,7 @@ def _child() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE tenants_listing SET published_at = now() - random() * interval '2 days' "
-            "WHERE id %% 2 = 0"
+            "WHERE mod(id, 2) = 0"
         )
         cursor.execute(ENGAGEMENT_SQL, {"requests": REQUESTS, "searches": SAVED_SEARCHES})
         cursor.execute("VACUUM ANALYZE tenants_listing")
@@ -102,9 +102,9 @@ def _child() -> None:
     timings = {}
 
     def timed(key, func):
-        started = time.perf_counter()
+        started = perf_counter()
         result = func()
-        timings[key] = (time.perf_counter() - started, result)
+        timings[key] = (perf_counter() - started, result)
 
     timed("reminders", lambda: answering.send_reminders(now))
     timed("pauses", lambda: answering.pause_unanswered(now))
@@ -128,7 +128,7 @@ def _child() -> None:
                 "listings": Listing.objects.count(),
                 "requests": ContactRequest.objects.count(),
                 "who_ms": who_ms,
-                "median_seekers": statistics.median(totals),
+                "median_seekers": median(totals),
                 "search_ms": search_ms,
                 "timings": {k: [round(s, 3), r] for k, (s, r) in timings.items()},
                 "paused": Listing.objects.filter(paused_unanswered_at__isnull=False).count(),
@@ -162,7 +162,7 @@ def run(print=print) -> bool:  # noqa: A002 (the caller passes its printer)
         _migrate(bench_url)
         r = _child_in_subprocess(bench_url)
         t = r["timings"]
-        who_p50, who_p95 = statistics.median(r["who_ms"]), percentile(r["who_ms"], 0.95)
+        who_p50, who_p95 = median(r["who_ms"]), percentile(r["who_ms"], 0.95)
         search_p95 = percentile(r["search_ms"], 0.95)
         print(f"  {r['listings']} listings, {r['requests']} pending contact requests")
         print(
@@ -199,7 +199,6 @@ def run(print=print) -> bool:  # noqa: A002 (the caller passes its printer)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 2 and sys.argv[1] == "--child":
-        _child()
-        sys.exit(0)
+    if sys.argv[1:] == ["--child"]:
+        sys.exit(_child())
     sys.exit(0 if run(print) else 1)
