@@ -3,7 +3,7 @@
 
 Figures: rows per second of ``run_import`` on a 100 000-row CSV file (in a
 process warmed up by a 100-row import, as a worker is), where that time goes
-(scan, COPY, validation, duplicates, apply, other), the ratio to PostgreSQL's
+(COPY with the scan, validation, duplicates, apply, other), the ratio to PostgreSQL's
 own ``COPY`` of the same rows into a bare table (the limit, best of three), and
 the peak memory of the importing process for 20 000 and 100 000
 rows (each size imported in its own process, peak RSS from ``getrusage``).
@@ -242,7 +242,6 @@ def _child(path: str) -> None:
         setattr(module, name, wrapper)
 
     for module, name, label in (
-        (sqlpath, "scan", "scan"),
         (sqlpath, "copy_file", "copy"),
         (sqlpath, "stage", "validate"),
         (importer, "flag_duplicates", "duplicates"),

@@ -209,8 +209,7 @@ def stage_file(imp: PatrimoineImport, fileobj, report_writer, progress=None):
         layout = check_csv(fileobj)
         if sqlpath.available(layout):
             try:
-                scanned = sqlpath.scan(fileobj, layout)
-                copied = sqlpath.copy_file(fileobj, layout, scanned.quoted)
+                copied, scanned = sqlpath.copy_file(fileobj, layout)
             except sqlpath.NotForCopy as reason:
                 logger.info("Patrimoine import %s: Python path (%s)", imp.pk, reason)
                 sqlpath.drop_tables()

@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from psycopg.copy import QueuedLibpqWriter
 
 from ..territories import reference_codes
 from .columns import COLUMN_NAMES, NO_VALUES, RESERVATAIRE_TYPES, TYPOLOGIES, YES_VALUES
@@ -120,26 +121,31 @@ class EdgeSpaces:
         return False
 
 
-def scan(fileobj, layout: CsvLayout) -> Scan:
+class Scanner:
     """Raise ``NotForCopy`` unless COPY reads the rows as ``csv.reader`` does.
 
-    Returns whether the file has quoted fields and whether a field may start
-    or end with whitespace. Reads the file once, chunk by chunk: memory stays
-    flat.
+    Fed the file's data chunk by chunk (``feed``), it finds whether the file
+    has quoted fields and whether a field may start or end with whitespace
+    (``finish``). Memory stays flat. ``copy_file`` feeds it while COPY runs:
+    PostgreSQL parses one chunk while Python scans the next.
     """
-    if layout.data_offset is None:
-        raise NotForCopy("header line not found in the first chunk")
-    fileobj.seek(layout.data_offset)
-    quoted = None
-    carry = b""  # quoted files: the records not yet checked
-    partial = 0  # unquoted files: length of the line in progress
-    previous = b"\n"
-    edge = EdgeSpaces(layout)
-    edge_spaces = False
-    while chunk := fileobj.read(CHUNK):
+
+    def __init__(self, layout: CsvLayout):
+        if layout.data_offset is None:
+            raise NotForCopy("header line not found in the first chunk")
+        self.layout = layout
+        self.quoted = None
+        self.carry = b""  # quoted files: the records not yet checked
+        self.partial = 0  # unquoted files: length of the line in progress
+        self.previous = b"\n"
+        self.edge = EdgeSpaces(layout)
+        self.edge_spaces = False
+
+    def feed(self, chunk: bytes) -> None:
+        previous, self.previous = self.previous, chunk[-4:]
         # The window starts with the end of the previous chunk (a boundary, or a
         # whitespace character of up to 3 bytes, split between two chunks).
-        edge_spaces = edge_spaces or edge.found(previous[-4:] + chunk)
+        self.edge_spaces = self.edge_spaces or self.edge.found(previous + chunk)
         if b"\x00" in chunk:
             raise NotForCopy("NUL byte")
         # "\." alone on a line ends COPY's data; Python reads it as a row. A
@@ -148,32 +154,43 @@ def scan(fileobj, layout: CsvLayout) -> Scan:
         window = previous + chunk
         if b"\\." in window and re.search(rb"[\r\n]\\\.", window):
             raise NotForCopy("end-of-data marker")
-        previous = chunk[-4:]
-        if quoted is None and b'"' in chunk:
-            quoted = _quoted_csv_re(layout.delimiter)
-        if quoted is None:
+        if self.quoted is None and b'"' in chunk:
+            self.quoted = _quoted_csv_re(self.layout.delimiter)
+        if self.quoted is None:
             lines = chunk.split(b"\n")
-            longest = max(partial + len(lines[0]), max(map(len, lines[1:]), default=0))
-            partial = len(lines[-1]) if len(lines) > 1 else partial + len(lines[0])
+            longest = max(self.partial + len(lines[0]), max(map(len, lines[1:]), default=0))
+            self.partial = len(lines[-1]) if len(lines) > 1 else self.partial + len(lines[0])
             if longest > FIELD_LIMIT:
                 raise NotForCopy("very long line")
-            continue
-        carry += chunk
-        cut = _record_boundary(carry)
+            return
+        self.carry += chunk
+        cut = _record_boundary(self.carry)
         if cut:
-            if not quoted.fullmatch(carry, 0, cut):
+            if not self.quoted.fullmatch(self.carry, 0, cut):
                 raise NotForCopy("quotes that PostgreSQL and Python could read differently")
-            carry = carry[cut:]
-        if len(carry) > MAX_CARRY:
+            self.carry = self.carry[cut:]
+        if len(self.carry) > MAX_CARRY:
             raise NotForCopy("very long record")
-    if carry and quoted is not None and not quoted.fullmatch(carry):
-        raise NotForCopy("quotes that PostgreSQL and Python could read differently")
+
+    def finish(self) -> Scan:
+        if self.carry and self.quoted is not None and not self.quoted.fullmatch(self.carry):
+            raise NotForCopy("quotes that PostgreSQL and Python could read differently")
+        # The end of the data is a boundary too.
+        edge_spaces = self.edge_spaces or self.edge.found(self.previous + b"\n")
+        # A quoted field may hold a line end or a delimiter: quoted files are
+        # always trimmed row by row.
+        quoted = self.quoted is not None
+        return Scan(quoted, edge_spaces or quoted)
+
+
+def scan(fileobj, layout: CsvLayout) -> Scan:
+    """The ``Scanner`` over a whole file (without COPY)."""
+    scanner = Scanner(layout)
     fileobj.seek(layout.data_offset)
-    # The end of the data is a boundary too.
-    edge_spaces = edge_spaces or edge.found(previous[-4:] + b"\n")
-    # A quoted field may hold a line end or a delimiter: quoted files are always
-    # trimmed row by row.
-    return Scan(quoted is not None, edge_spaces or quoted is not None)
+    while chunk := fileobj.read(CHUNK):
+        scanner.feed(chunk)
+    fileobj.seek(layout.data_offset)
+    return scanner.finish()
 
 
 def _record_boundary(data: bytes) -> int:
@@ -472,8 +489,13 @@ def drop_tables() -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {RAW}, {EMAILS}, {STAGE}, {PYROWS}")
 
 
-def copy_file(fileobj, layout: CsvLayout, quoted: bool) -> int:
-    """COPY the data lines into the raw table; ``NotForCopy`` if PostgreSQL refuses them."""
+def copy_file(fileobj, layout: CsvLayout) -> tuple[int, Scan]:
+    """COPY the data lines into the raw table, scanning them on the way.
+
+    ``NotForCopy`` if the scan or PostgreSQL refuses them: the savepoint is
+    rolled back, nothing of the COPY remains.
+    """
+    scanner = Scanner(layout)
     columns = ", ".join(f"c{i}" for i in range(len(layout.names)))
     definition = ", ".join(f"c{i} text" for i in range(len(layout.names)))
     encoding = "UTF8" if layout.encoding.startswith("utf") else "WIN1252"
@@ -488,11 +510,15 @@ def copy_file(fileobj, layout: CsvLayout, quoted: bool) -> int:
                 f"(FORMAT csv, DELIMITER {delimiter}, ENCODING '{encoding}')"
             )
             fileobj.seek(layout.data_offset)
-            with cursor.cursor.copy(statement) as copy:
+            # A writer thread sends the data: Python scans the next chunk meanwhile.
+            writer = QueuedLibpqWriter(cursor.cursor)
+            with cursor.cursor.copy(statement, writer=writer) as copy:
                 while chunk := fileobj.read(CHUNK):
+                    scanner.feed(chunk)  # before PostgreSQL sees the chunk
                     copy.write(chunk)
+                scanned = scanner.finish()
             rows = cursor.cursor.rowcount
-            if quoted:
+            if scanned.quoted:
                 # A quoted field may span lines: its length is checked here.
                 longest = " , ".join(
                     f"coalesce(char_length(c{i}), 0)" for i in range(len(layout.names))
@@ -505,7 +531,7 @@ def copy_file(fileobj, layout: CsvLayout, quoted: bool) -> int:
     except Exception as error:  # Django's DatabaseError and psycopg's own errors
         # Rolled back to the savepoint: nothing of the COPY remains.
         raise NotForCopy(f"COPY refused the file: {error}") from error
-    return rows
+    return rows, scanned
 
 
 def stage(layout: CsvLayout, trim: bool = True) -> tuple[int, int]:

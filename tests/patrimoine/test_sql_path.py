@@ -260,7 +260,13 @@ def test_encodings_separators_and_line_ends(monkeypatch, options):
     ],
     ids=["blank", "ragged", "too-many", "nul", "stray-quote", "end-marker", "quoted", "empty"],
 )
-def test_files_copy_cannot_read_like_python_take_the_python_path(monkeypatch, data, expect_sql):
+@pytest.mark.parametrize("chunk", [None, 64])
+def test_files_copy_cannot_read_like_python_take_the_python_path(
+    monkeypatch, data, expect_sql, chunk
+):
+    """With small chunks, the scan refuses the file while COPY runs: rolled back."""
+    if chunk:
+        monkeypatch.setattr(sqlpath, "CHUNK", chunk)
     good = _csv([{**GOOD, "reference_logement": "LOG-1"}, {**GOOD, "reference_logement": "LOG-2"}])
     head, _, tail = good.rstrip(b"\n").rpartition(b"\n")
     _both(head + data + tail + b"\n", monkeypatch, expect_sql=expect_sql)
