@@ -338,11 +338,12 @@ def _number(column: str, cell: str) -> tuple[str, str]:
 
 
 def _rounded(s: str) -> str:
-    """Exact when two decimals at most (the usual case), else rounded half to even."""
-    return (
-        f"CASE WHEN position('.' in {s}) = 0 OR length({s}) - position('.' in {s}) <= 2"
-        f" THEN round({s}::numeric, 2) ELSE {round_half_even(s)} END"
-    )
+    """Exact when two decimals at most (the usual case), else rounded half to even.
+
+    The exact value keeps its scale (12.5, not 12.50): compared as numbers, and
+    the dwelling's column stores two decimals.
+    """
+    return f"CASE WHEN scale({s}::numeric) <= 2 THEN {s}::numeric ELSE {round_half_even(s)} END"
 
 
 def _stage_statement(layout: CsvLayout, letter_codes: bool = False, trim: bool = True) -> str:
