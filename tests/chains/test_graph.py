@@ -7,7 +7,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bourse.chains.graph import Graph, Node, find_cycles, select
+from bourse.chains.graph import Graph, Node, _top_per_group, find_cycles, select
 from bourse.tenants.matching import Criteria, Facts, dwelling_fits
 
 COMMUNES = ["93048", "93066", "75115", "92012"]
@@ -125,12 +125,13 @@ criteria_strategy = st.builds(
     households=st.lists(st.tuples(facts_strategy, criteria_strategy), min_size=3, max_size=9),
     length=st.integers(3, 5),
     cap=st.integers(1, 3),
+    batch=st.sampled_from([None, 1, 2, 5]),
 )
-def test_every_proposed_chain_is_a_real_cycle_of_fitting_moves(households, length, cap):
+def test_every_proposed_chain_is_a_real_cycle_of_fitting_moves(households, length, cap, batch):
     nodes = [Node(pk * 7 + 3, f, c) for pk, (f, c) in enumerate(households)]
     by_pk = {node.pk: node for node in nodes}
     graph = Graph(nodes)
-    cycles = find_cycles(graph, length)
+    cycles = find_cycles(graph, length, batch=batch)
     capacity = np.full(graph.n, cap, dtype=np.int64)
     chosen = [cycles.nodes[i] for i in select(cycles, capacity)]
     counts = {}
@@ -166,3 +167,34 @@ def test_array_rule_is_dwelling_fits(pairs):
     x = np.arange(0, graph.n, 2)
     got = graph.fits(x, x + 1)
     assert list(got) == [dwelling_fits(c, f) for c, f in pairs]
+
+
+def test_bound_three_is_searched_whole_beyond_any_beam():
+    # Household 1 wants 93066, where 150 households live, each wanting 75115, where one
+    # household wants 93048 (1's commune): 150 chains 1 -> x -> 200 -> 1.
+    nodes = [Node(1, facts("93048"), wants("93066"))]
+    nodes += [Node(pk, facts("93066"), wants("75115")) for pk in range(2, 152)]
+    nodes.append(Node(200, facts("75115"), wants("93048")))
+    found = cycles_of(Graph(nodes), 3)
+    assert found == {(1, pk, 200) for pk in range(2, 152)}
+    # The closest few of each start are kept when asked.
+    assert len(find_cycles(Graph(nodes), 3, per_start=8)) == 8
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    entries=st.lists(
+        st.tuples(st.integers(0, 6), st.sampled_from([0.0, 0.25, 0.5, 0.5001, 0.75, 1.0])),
+        max_size=60,
+    ),
+    limit=st.integers(1, 5),
+)
+def test_top_per_group_keeps_the_best_scores_of_each_group(entries, limit):
+    groups = np.array([g for g, _s in entries], dtype=np.int64)
+    scores = np.array([s for _g, s in entries], dtype=np.float64)
+    kept = _top_per_group(groups, scores, limit)
+    assert len(set(kept.tolist())) == len(kept)
+    for group in set(groups.tolist()):
+        all_scores = sorted(scores[groups == group], reverse=True)
+        got = sorted(scores[kept][groups[kept] == group], reverse=True)
+        assert got == all_scores[:limit]

@@ -1,5 +1,6 @@
 """The job on real listings: proposals, caps, answers, the exchange file, dissolution."""
 
+import numpy as np
 import pytest
 from django.test import override_settings
 
@@ -130,3 +131,41 @@ def test_household_in_an_open_file_leaves_its_proposals(households):
     assert proposal.status == ProposalStatus.DISSOLVED
     assert proposal.end_reason == EndReason.BUSY
     assert services.find_chains().proposed == 0
+
+
+def test_loaded_graph_follows_the_rule(households, landlord):
+    """The graph loaded from the database (columns, no object per listing) answers
+    ``dwelling_fits`` for every pair of listings."""
+    from decimal import Decimal
+
+    from bourse.tenants.matching import criteria_of, dwelling_fits, facts_of
+    from bourse.tenants.models import Listing
+
+    from .conftest import make_dwelling, make_tenant
+
+    odd = make_dwelling(landlord, 5, commune="93066", typology="T2", floor=4, lift=False)
+    make_tenant(
+        landlord,
+        5,
+        dwelling=odd,
+        communes=["93048", "75115"],
+        typologies=["T3", "T4"],
+        min_surface=Decimal("59.99"),
+        max_monthly_cost=Decimal("540.00"),
+        max_floor=3,
+        lift_required=True,
+    )
+    make_tenant(landlord, 6, typologies=["T2"], accessible_required=True)  # any commune
+    loaded = services.load_graph()
+    g = loaded.graph
+    listings = {listing.pk: listing for listing in Listing.objects.all()}
+    assert sorted(listings) == g.pks.tolist()
+    for i, x in enumerate(g.pks.tolist()):
+        criteria = criteria_of(listings[x])
+        for j, y in enumerate(g.pks.tolist()):
+            expected = dwelling_fits(criteria, facts_of(listings[y]))
+            assert bool(g.fits(np.array([i]), np.array([j]))[0]) == expected, (x, y)
+    assert loaded.dwelling[households[0].listing.pk] == (
+        households[0].dwelling_id,
+        households[0].landlord_id,
+    )
