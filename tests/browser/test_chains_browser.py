@@ -13,9 +13,12 @@ from bourse.models import Landlord, StaffRole
 from bourse.territories import ensure_reference_data
 from home.demo import ensure_root
 from tests.chains.conftest import chain_tenant
-from tests.tenants.conftest import PASSWORD, make_staff
+from tests.tenants.conftest import make_staff
 
 from .conftest import assert_no_axe_violations
+from .test_engagement_browser import sign_in
+from .test_exchange_browser import PASSWORD as STAFF_PASSWORD
+from .test_exchange_browser import sign_in as staff_sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,19 +37,10 @@ def scene(live_server, settings):
         chain_tenant(landlord_b, 3, 1),
     ]
     services.find_chains()
-    return {
-        "households": households,
-        "proposal": ChainProposal.objects.get(),
-        "agent": make_staff("agent-chaines", StaffRole.AGENT, landlord),
-    }
-
-
-def sign_in(page, username):
-    page.goto("/locataire/connexion/")
-    page.get_by_label("Adresse électronique ou identifiant").fill(username)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
+    agent = make_staff("agent-chaines", StaffRole.AGENT, landlord)
+    agent.set_password(STAFF_PASSWORD)
+    agent.save(update_fields=["password"])
+    return {"households": households, "proposal": ChainProposal.objects.get(), "agent": agent}
 
 
 def test_household_accepts_with_its_nur_another_declines(page, browser, live_server, scene):
@@ -94,11 +88,9 @@ def test_household_accepts_with_its_nur_another_declines(page, browser, live_ser
     assert proposal.status == ProposalStatus.DISSOLVED
 
 
-def test_landlord_list_of_chains(page, scene):
+def test_landlord_list_of_chains(browser, live_server, scene):
+    page = staff_sign_in(browser, live_server.url, "agent-chaines")
     page.goto("/bourse/espace-bailleur/chaines/")
-    page.get_by_label("Nom d’utilisateur").fill("agent-chaines")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Chaînes d’échange proposées")
     proposal = scene["proposal"]
     expect(page.get_by_role("heading", name=re.compile(f"Chaîne n° {proposal.pk}"))).to_be_visible()
@@ -108,3 +100,4 @@ def test_landlord_list_of_chains(page, scene):
     page.get_by_role("button", name="Filtrer").click()
     expect(page.get_by_text("Aucune chaîne pour l’instant.")).to_be_visible()
     assert_no_axe_violations(page, "chaînes d’échange filtrées")
+    page.context.close()

@@ -7,27 +7,24 @@ from django.utils.translation import gettext as _
 from bourse.chains.services import find_chains
 
 
+def summary(run) -> str:
+    if run.locked_out:
+        return _("Une recherche de chaînes est déjà en cours.")
+    return _(
+        "Chaînes : %(listings)s annonces, %(proposed)s propositions nouvelles, "
+        "%(dissolved)s dissoutes, en %(seconds).1f s."
+    ) % {
+        "listings": run.listings,
+        "proposed": run.proposed,
+        "dissolved": run.dissolved,
+        "seconds": run.seconds,
+    }
+
+
 class Command(BaseCommand):
     help = "Cherche les chaînes d’échange et les propose (idempotent)."
 
     def handle(self, *args, **options):
         run = find_chains()
-        if options["verbosity"] == 0:
-            return
-        if run.locked_out:
-            self.stdout.write(_("Une recherche de chaînes est déjà en cours."))
-            return
-        self.stdout.write(
-            self.style.SUCCESS(
-                _(
-                    "Chaînes : %(listings)s annonces, %(proposed)s propositions nouvelles, "
-                    "%(dissolved)s dissoutes, en %(seconds).1f s."
-                )
-                % {
-                    "listings": run.listings,
-                    "proposed": run.proposed,
-                    "dissolved": run.dissolved,
-                    "seconds": run.seconds,
-                }
-            )
-        )
+        if options["verbosity"]:
+            self.stdout.write(summary(run))
