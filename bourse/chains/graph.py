@@ -29,6 +29,7 @@ move), the households' waiting time.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import numpy as np
 
@@ -49,8 +50,6 @@ TOP_BINS = 256  # score levels of ``_top_per_group``'s first pass
 
 
 def _cents(value) -> int:
-    from decimal import Decimal
-
     return int((Decimal(value) * 100).to_integral_value())
 
 
