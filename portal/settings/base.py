@@ -229,7 +229,6 @@ CELERY_BEAT_SCHEDULE["exchanges-daily-jobs"] = {
 # Exchange chains (bourse/chains/): nightly search, and a run soon after a listing changes.
 CHAINS_MAX_OPEN_PROPOSALS_PER_LISTING = env_int("CHAINS_MAX_OPEN_PROPOSALS_PER_LISTING", 2)
 CHAINS_MAX_LENGTH = env_int("CHAINS_MAX_LENGTH", 5)
-CHAINS_BEAM = env_int("CHAINS_BEAM", 64)
 CHAINS_BEAM_LONG = env_int("CHAINS_BEAM_LONG", 4)
 CHAINS_CANDIDATES_PER_LISTING = env_int("CHAINS_CANDIDATES_PER_LISTING", 8)
 CHAINS_ON_CHANGE_DELAY = env_int("CHAINS_ON_CHANGE_DELAY", 120)
