@@ -31,7 +31,7 @@ from .models import ContactRequest, Listing
 logger = logging.getLogger(__name__)
 
 
-def open_file_for_request(request_obj: ContactRequest, opened_by=None):
+def open_file_for_request(request_obj: ContactRequest, opened_by=None, *, notify=True):
     """Open the exchange file of a ready pair; return it, or None when it cannot open.
 
     Each household moves into the other's dwelling; the NURs and dwellings
@@ -54,7 +54,7 @@ def open_file_for_request(request_obj: ContactRequest, opened_by=None):
             for p in profiles
         ]
         try:
-            file = exchanges_api.open_exchange_file(specs, opened_by)
+            file = exchanges_api.open_exchange_file(specs, opened_by, notify=notify)
         except InvalidData as error:
             logger.info("No exchange file for contact request %s: %s", request_obj.pk, error)
             return None
@@ -64,13 +64,14 @@ def open_file_for_request(request_obj: ContactRequest, opened_by=None):
         return file
 
 
-def open_ready_files() -> int:
-    """The daily job's sweep: open the files of the ready pairs still waiting."""
+def open_ready_files(*, notify=True) -> int:
+    """The daily job's sweep: open the files of the ready pairs still waiting
+    (``notify=False``: no mail, for the demo content)."""
     from .contacts import ready_pairs
 
     opened = 0
     for request_obj in ready_pairs().order_by("ready_at", "pk").iterator(chunk_size=200):
-        if open_file_for_request(request_obj) is not None:
+        if open_file_for_request(request_obj, notify=notify) is not None:
             opened += 1
     return opened
 

@@ -184,3 +184,17 @@ def test_the_move_deadline_clock_starts_on_the_day_the_nurs_are_complete(pair):
     _, file = pair
     assert file.nurs_date == timezone.localdate()
     assert file.opened_at <= timezone.now() + dt.timedelta(seconds=1)
+
+
+def test_the_sweep_without_mail_for_the_demo(tenant, other_tenant):
+    request_obj = contacts.send_request(tenant, other_tenant.listing, "Bonjour")
+    contacts.answer(request_obj, other_tenant, accept=True)
+    # Ready pairs recorded directly (as the demo content does): no file yet.
+    contacts.ContactRequest.objects.filter(pk=request_obj.pk).update(ready_at=timezone.now())
+    for profile, nur in ((tenant, "0751121012345A"), (other_tenant, "0931121098765B")):
+        type(profile).objects.filter(pk=profile.pk).update(nur=nur)
+    sent = OutboundEmail.objects.count()
+    assert exchange_files.open_ready_files(notify=False) == 1
+    assert OutboundEmail.objects.count() == sent
+    request_obj.refresh_from_db()
+    assert request_obj.exchange_file.step == Step.CREATED

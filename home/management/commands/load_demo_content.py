@@ -11,6 +11,7 @@ from django.db import transaction
 from bourse import demo as bourse_demo
 from bourse.exchanges import demo as exchanges_demo
 from bourse.tenants import demo as tenants_demo
+from bourse.tenants import exchange_files as tenants_exchange_files
 from home import demo as home_demo
 from kit_adherents import demo as kit_demo
 from news import demo as news_demo
@@ -28,6 +29,8 @@ class Command(BaseCommand):
             tenants_demo.load()
             home_demo.load_accounts()
             exchanges_demo.load()
+            # The demo pair that agreed and entered its NURs gets its exchange file.
+            tenants_exchange_files.open_ready_files(notify=False)
             call_command("find_chains", verbosity=0)  # chain proposals for the demo tenants
             call_command("recompute_statistics", verbosity=0)
         call_command("update_index", verbosity=0)
