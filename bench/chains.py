@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import os
 import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -32,7 +31,13 @@ from urllib.parse import urlsplit
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR / "bench"))
 
-from patrimoine import _migrate, _with_dbname, create_database, drop_database  # noqa: E402
+from patrimoine import (  # noqa: E402
+    _migrate,
+    _with_dbname,
+    create_database,
+    drop_database,
+    run_child,
+)
 
 SIZES = tuple(int(n) for n in os.environ.get("CHAINS_BENCH_SIZES", "10000,30000,100000").split(","))
 BOUNDS = tuple(int(b) for b in os.environ.get("CHAINS_BENCH_BOUNDS", "3,4,5").split(","))
@@ -83,26 +88,6 @@ def _child_search(bound: int) -> None:
     )
 
 
-def _child(url: str, *args: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.update(
-        DATABASE_URL=url, DJANGO_SETTINGS_MODULE="portal.settings.test", PYTHONPATH=str(BASE_DIR)
-    )
-    env.pop("REDIS_URL", None)
-    env["CHAINS_SEARCH_ON_CHANGE"] = "false"
-    out = subprocess.run(
-        [sys.executable, __file__, *args],
-        env=env,
-        cwd=BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if out.returncode != 0:
-        raise RuntimeError(f"bench subprocess failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def run(print=print) -> bool:  # noqa: A002 (the caller passes its printer)
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
@@ -117,10 +102,14 @@ def run(print=print) -> bool:  # noqa: A002 (the caller passes its printer)
         for size in SIZES:
             create_database(url, bench_name)
             _migrate(bench_url)
-            generated = _child(bench_url, "--generate", str(size))
+            generated = run_child(
+                __file__, bench_url, "--generate", str(size), CHAINS_SEARCH_ON_CHANGE="false"
+            )
             print(f"  {size} listings generated in {generated['seconds']:.1f} s")
             for bound in BOUNDS:
-                r = results[size, bound] = _child(bench_url, "--search", str(bound))
+                r = results[size, bound] = run_child(
+                    __file__, bench_url, "--search", str(bound), CHAINS_SEARCH_ON_CHANGE="false"
+                )
                 found = ", ".join(f"{k}: {v}" for k, v in r["found"].items())
                 proposed = ", ".join(f"{k}: {v}" for k, v in r["proposed"].items())
                 phases = ", ".join(f"{k}: {v:.1f} s" for k, v in r["search_seconds"].items())

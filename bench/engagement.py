@@ -25,7 +25,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import subprocess
 import sys
 from pathlib import Path
 from statistics import median
@@ -36,7 +35,13 @@ BASE_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from listings import LISTINGS, _generate, _time_ms, percentile  # noqa: E402
-from patrimoine import _migrate, _with_dbname, create_database, drop_database  # noqa: E402
+from patrimoine import (  # noqa: E402
+    _migrate,
+    _with_dbname,
+    create_database,
+    drop_database,
+    run_child,
+)
 
 REQUESTS = 20_000
 SAVED_SEARCHES = 10_000
@@ -138,18 +143,6 @@ def _child() -> None:
     )
 
 
-def _child_in_subprocess(url: str) -> dict:
-    env = dict(os.environ, DATABASE_URL=url, PYTHONPATH=str(BASE_DIR))
-    env["DJANGO_SETTINGS_MODULE"] = "portal.settings.test"
-    env.pop("REDIS_URL", None)  # per-process memory cache, eager Celery
-    command = [sys.executable, __file__, "--child"]
-    try:
-        out = subprocess.check_output(command, env=env, cwd=BASE_DIR, text=True, stderr=-1)
-    except subprocess.CalledProcessError as error:
-        raise RuntimeError(f"bench subprocess failed:\n{error.stderr[-3000:]}") from error
-    return json.loads(out.strip().splitlines()[-1])
-
-
 def run(print=print) -> bool:  # noqa: A002 (the caller passes its printer)
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
@@ -160,7 +153,7 @@ def run(print=print) -> bool:  # noqa: A002 (the caller passes its printer)
     try:
         create_database(url, bench_name)
         _migrate(bench_url)
-        r = _child_in_subprocess(bench_url)
+        r = run_child(__file__, bench_url, "--child")
         t = r["timings"]
         who_p50, who_p95 = median(r["who_ms"]), percentile(r["who_ms"], 0.95)
         search_p95 = percentile(r["search_ms"], 0.95)

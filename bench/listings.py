@@ -23,7 +23,6 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -32,7 +31,13 @@ from urllib.parse import urlsplit
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR / "bench"))
 
-from patrimoine import _migrate, _with_dbname, create_database, drop_database  # noqa: E402
+from patrimoine import (  # noqa: E402
+    _migrate,
+    _with_dbname,
+    create_database,
+    drop_database,
+    run_child,
+)
 
 LISTINGS = 100_000
 ROUNDS = 60
@@ -234,27 +239,6 @@ def _child() -> None:
 # --- Parent --------------------------------------------------------------------------------
 
 
-def _child_in_subprocess(url: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.update(
-        DATABASE_URL=url,
-        DJANGO_SETTINGS_MODULE="portal.settings.test",
-        PYTHONPATH=str(BASE_DIR),
-    )
-    env.pop("REDIS_URL", None)
-    out = subprocess.run(
-        [sys.executable, __file__, "--child"],
-        env=env,
-        cwd=BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if out.returncode != 0:
-        raise RuntimeError(f"bench subprocess failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def run(print=print) -> bool:  # noqa: A002 (the caller passes its printer)
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
@@ -270,7 +254,7 @@ def run(print=print) -> bool:  # noqa: A002 (the caller passes its printer)
         print(
             f"  database {bench_name} created and migrated in {time.perf_counter() - started:.1f} s"
         )
-        r = _child_in_subprocess(bench_url)
+        r = run_child(__file__, bench_url, "--child")
         print(
             f"  {r['listings']} active listings, {r['wanted_communes']} wanted communes, "
             f"generated in {r['generate_seconds']:.1f} s"

@@ -113,6 +113,32 @@ def generate_csv(path: Path, rows: int, seed: int = 2026) -> None:
 # --- Databases --------------------------------------------------------------------
 
 
+def run_child(script: str, url: str, *args: str, **extra_env: str) -> dict:
+    """Run ``script`` (a bench file) in a child process on the database ``url`` with the
+    test settings (per-process memory cache, eager Celery); return the JSON object its
+    last output line holds."""
+    base_dir = Path(__file__).resolve().parent.parent
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DATABASE_URL=url,
+        DJANGO_SETTINGS_MODULE="portal.settings.test",
+        PYTHONPATH=str(base_dir),
+        **extra_env,
+    )
+    env.pop("REDIS_URL", None)
+    out = subprocess.run(
+        [sys.executable, script, *args],
+        env=env,
+        cwd=base_dir,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"bench subprocess failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def _with_dbname(url: str, name: str) -> str:
     parts = urlsplit(url)
     return urlunsplit(parts._replace(path="/" + name))

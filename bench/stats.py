@@ -30,7 +30,6 @@ import resource
 import secrets
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,7 +40,13 @@ from urllib.parse import urlsplit
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR / "bench"))
 
-from patrimoine import _migrate, _with_dbname, create_database, drop_database  # noqa: E402
+from patrimoine import (  # noqa: E402
+    _migrate,
+    _with_dbname,
+    create_database,
+    drop_database,
+    run_child,
+)
 
 FILES = 200_000
 EVENTS_PER_FILE = 5  # 1 000 000 recorded actions
@@ -273,20 +278,6 @@ def _env(url: str) -> dict:
     return env
 
 
-def _figures_of_child(url: str) -> dict:
-    try:
-        out = subprocess.check_output(  # noqa: S603
-            [sys.executable, __file__, "--child"],
-            env=_env(url),
-            cwd=BASE_DIR,
-            text=True,
-            stderr=subprocess.PIPE,
-        )
-    except subprocess.CalledProcessError as error:
-        raise RuntimeError(f"the bench child failed:\n{error.stderr[-3000:]}") from error
-    return json.loads(out.strip().splitlines()[-1])
-
-
 # --- Requests per second of the page (gunicorn on the bench database) ------------------------
 
 
@@ -344,7 +335,7 @@ def run(print=print) -> bool:  # noqa: A002 (the caller passes its printer)
         return True
     with bench_database(url) as (bench_url, migrate_seconds):
         print(f"  bench database created and migrated in {migrate_seconds:.1f} s")
-        r = _figures_of_child(bench_url)
+        r = run_child(__file__, bench_url, "--child", LOG_LEVEL="ERROR")
         print(
             f"  {r['files']} files, {r['parties']} parties, {r['events']} recorded actions "
             f"over {YEARS} years, generated in {r['generate_seconds']:.1f} s"

@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 from bourse import permissions as staff_permissions
 from bourse.exchanges.api import PartySpec, open_exchange_file, tenants_in_open_files
 from bourse.exchanges.workflow import InvalidData
-from bourse.tenants import contacts
+from bourse.tenants import contacts, matching
 from bourse.tenants.matching import searchable_listings
 from bourse.tenants.models import TYPOLOGY_FIELDS, Listing
 
@@ -80,25 +80,8 @@ def available_listings():
     )
 
 
-GRAPH_FIELDS = (
-    "pk",
-    "published_at",
-    "commune_id",
-    "typology",
-    "surface",
-    "monthly_cost",
-    "floor",
-    "lift",
-    "accessible",
-    *TYPOLOGY_FIELDS.values(),
-    "min_surface",
-    "max_monthly_cost",
-    "max_floor",
-    "lift_required",
-    "accessible_required",
-    "tenant__dwelling_id",
-    "tenant__landlord_id",
-)
+# The listing's facts and criteria (as the matching rule reads them), then its household.
+GRAPH_FIELDS = (*matching.TIER2_FIELDS, "tenant__dwelling_id", "tenant__landlord_id")
 
 
 @dataclass
