@@ -307,25 +307,7 @@ def _child(path: str) -> None:
 
 
 def _import_in_subprocess(url: str, path: Path, media: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.update(
-        DATABASE_URL=url,
-        DJANGO_SETTINGS_MODULE="portal.settings.test",
-        TEST_MEDIA_ROOT=str(media),
-        PYTHONPATH=str(BASE_DIR),
-    )
-    env.pop("REDIS_URL", None)
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", str(path)],
-        env=env,
-        cwd=BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if out.returncode != 0:
-        raise RuntimeError(f"import subprocess failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return run_child(__file__, url, "--child", str(path), TEST_MEDIA_ROOT=str(media))
 
 
 def _migrate(url: str) -> None:
