@@ -8,7 +8,8 @@ imported. Running ``load()`` twice changes nothing.
 
 Accounts (passwords for the demo only, listed in the README):
 - ``amo`` / Demo-Amo-2026: super administrator (AMO);
-- ``partenaire`` / Demo-Partenaire-2026: partner (reservataire);
+- ``partenaire`` / Demo-Partenaire-2026: partner of the State (DRIHL), whose
+  contingent holds about a quarter of the demo dwellings;
 - ``admin-<slug>``, ``agent1-<slug>``, ``agent2-<slug>`` / Demo-Bailleur-2026 for
   each landlord of ``LANDLORDS`` (see ``demo_usernames()``).
 """
@@ -97,8 +98,15 @@ def demo_usernames() -> list[str]:
 def load() -> None:
     ensure_reference_data()
     amo = ensure_account("amo", AMO_PASSWORD, "Agnès", "Moreau-Olivier", StaffRole.SUPER_ADMIN)
-    ensure_account("partenaire", PARTNER_PASSWORD, "Pascal", "Partenaire", StaffRole.PARTNER)
     load_reservataires(amo)
+    ensure_account(
+        "partenaire",
+        PARTNER_PASSWORD,
+        "Pascal",
+        "Partenaire",
+        StaffRole.PARTNER,
+        reservataire=Reservataire.objects.get(kind=ReservataireKind.STATE, code=""),
+    )
     for index, (name, departments, website) in enumerate(LANDLORDS, start=1):
         landlord = ensure_landlord(index, name, website)
         slug = landlord_slug(name)
@@ -140,7 +148,9 @@ def ensure_landlord(index: int, name: str, website: str) -> Landlord:
     return landlord
 
 
-def ensure_account(username, password, first_name, last_name, role, landlord=None):
+def ensure_account(
+    username, password, first_name, last_name, role, landlord=None, reservataire=None
+):
     User = get_user_model()
     user = User.objects.filter(username=username).first()
     if user is None:
@@ -159,9 +169,10 @@ def ensure_account(username, password, first_name, last_name, role, landlord=Non
         profile is None
         or profile.role != role
         or profile.landlord_id != (landlord.pk if landlord else None)
+        or profile.reservataire_id != (reservataire.pk if reservataire else None)
         or not user.groups.exists()
     ):
-        set_staff_role(user, role, landlord)
+        set_staff_role(user, role, landlord, reservataire)
     return user
 
 

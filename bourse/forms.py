@@ -6,6 +6,7 @@ import re
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail.images.fields import WagtailImageField
@@ -149,6 +150,24 @@ class ReservataireFilterForm(forms.Form):
             Commune.objects.order_by("department").values_list("department", flat=True).distinct()
         )
         self.fields["department"].choices = [("", _("Tous"))] + [(d, d) for d in departments]
+
+    def filter(self, queryset):
+        """``queryset`` (reservataires) narrowed to the valid filters; unchanged if none."""
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        if data.get("position"):
+            queryset = queryset.filter(position=data["position"])
+        if data.get("kind"):
+            queryset = queryset.filter(kind=data["kind"])
+        if department := data.get("department"):
+            in_department = Commune.objects.filter(department=department)
+            queryset = queryset.filter(
+                Q(kind=ReservataireKind.COMMUNE, code__in=in_department.values("insee_code"))
+                | Q(kind=ReservataireKind.EPCI, code__in=in_department.values("epci_id"))
+                | Q(kind=ReservataireKind.EPCI, code__in=in_department.values("ept_id"))
+            )
+        return queryset
 
 
 class ReservataireForm(forms.ModelForm):

@@ -241,7 +241,8 @@ class StaffRole(models.TextChoices):
 
 
 class StaffProfile(models.Model):
-    """The bourse role of a staff account; landlord staff belong to one landlord."""
+    """The bourse role of a staff account; landlord staff belong to one landlord,
+    partners to one reservataire (whose contingent they follow)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
@@ -255,6 +256,15 @@ class StaffProfile(models.Model):
         on_delete=models.PROTECT,
         related_name="staff",
     )
+    reservataire = models.ForeignKey(
+        Reservataire,
+        verbose_name=_("réservataire"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="partner_accounts",
+        help_text=_("Le réservataire d’un compte partenaire : son contingent."),
+    )
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
 
@@ -266,7 +276,11 @@ class StaffProfile(models.Model):
                 condition=~models.Q(role__in=["landlord_admin", "agent"])
                 | models.Q(landlord__isnull=False),
                 name="landlord_staff_have_a_landlord",
-            )
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role="partner") | models.Q(reservataire__isnull=False),
+                name="partners_have_a_reservataire",
+            ),
         ]
 
     def __str__(self):

@@ -6,8 +6,9 @@ Two things decide:
   groups below (created by a data migration, kept in step by ``set_staff_role``);
 - the **scope** comes from the ``StaffProfile``: the super administrator (AMO,
   or a Django superuser) sees every landlord; a landlord's administrators and
-  agents see their own landlord only. Partners and plain users have no staff
-  screen.
+  agents see their own landlord only. Partners (reservataires) have no staff
+  screen: they open the partner space (``bourse.partners``), scoped to their
+  own reservataire; plain users have neither.
 """
 
 from functools import wraps
@@ -21,7 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
-from .models import Landlord, StaffProfile, StaffRole
+from .models import Landlord, Reservataire, StaffProfile, StaffRole
 
 BOURSE_MODELS = (
     "landlord",
@@ -100,15 +101,24 @@ def role_group(role: str) -> Group:
 
 
 @transaction.atomic
-def set_staff_role(user, role: str, landlord: Landlord | None = None) -> StaffProfile:
-    """Give ``user`` a bourse role: profile, and membership of the matching group only."""
+def set_staff_role(
+    user, role: str, landlord: Landlord | None = None, reservataire: Reservataire | None = None
+) -> StaffProfile:
+    """Give ``user`` a bourse role: profile, and membership of the matching group only.
+
+    Landlord staff belong to a ``landlord``, partners to a ``reservataire``.
+    """
     role = StaffRole(role)
     if role in LANDLORD_ROLES and landlord is None:
         raise ValueError("A landlord administrator or agent belongs to a landlord.")
+    if role == StaffRole.PARTNER and reservataire is None:
+        raise ValueError("A partner belongs to a reservataire.")
     if role not in LANDLORD_ROLES:
         landlord = None
+    if role != StaffRole.PARTNER:
+        reservataire = None
     profile, _created = StaffProfile.objects.update_or_create(
-        user=user, defaults={"role": role, "landlord": landlord}
+        user=user, defaults={"role": role, "landlord": landlord, "reservataire": reservataire}
     )
     others = Group.objects.filter(name__in=ROLE_GROUPS.values()).exclude(name=ROLE_GROUPS[role])
     user.groups.remove(*others)
@@ -127,7 +137,9 @@ def staff_profile(user) -> StaffProfile | None:
         return None
     if "_bourse_profile" not in user.__dict__:
         user.__dict__["_bourse_profile"] = (
-            StaffProfile.objects.select_related("landlord").filter(user=user).first()
+            StaffProfile.objects.select_related("landlord", "reservataire")
+            .filter(user=user)
+            .first()
         )
     return user.__dict__["_bourse_profile"]
 
@@ -223,6 +235,24 @@ def can_manage_account(user, account) -> bool:
     if is_super_admin(user):
         return can_manage_agents(user, profile.landlord)
     return profile.role == StaffRole.AGENT and can_manage_agents(user, profile.landlord)
+
+
+def is_partner(user) -> bool:
+    profile = staff_profile(user)
+    return profile is not None and profile.role == StaffRole.PARTNER
+
+
+def user_reservataire(user) -> Reservataire | None:
+    """The reservataire a partner account belongs to (None for everyone else)."""
+    profile = staff_profile(user)
+    if profile is not None and profile.role == StaffRole.PARTNER:
+        return profile.reservataire
+    return None
+
+
+def can_access_partner_space(user) -> bool:
+    """Partners open their space; the AMO too (choosing a reservataire). Nobody else."""
+    return is_super_admin(user) or user_reservataire(user) is not None
 
 
 def can_view_positions(user) -> bool:

@@ -711,17 +711,7 @@ def agent_create(request):
             role = data.get("role", StaffRole.AGENT) if super_admin else StaffRole.AGENT
             if not permissions.can_manage_agents(user, landlord):
                 return permissions.forbidden(request)
-            password = secrets.token_urlsafe(12)
-            with transaction.atomic():
-                account = get_user_model().objects.create_user(
-                    data["username"],
-                    email=data["email"],
-                    password=password,
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                )
-                permissions.set_staff_role(account, role, landlord)
-            # Shown once, on this response only (never stored in clear, never mailed).
+            account, password = create_staff_account(data, role, landlord)
             return render(
                 request,
                 "bourse/staff/agent_created.html",
@@ -741,6 +731,23 @@ def agent_create(request):
     return render(
         request, "bourse/staff/agent_form.html", staff_context(request, form=form, landlord=own)
     )
+
+
+def create_staff_account(data, role, landlord=None, reservataire=None):
+    """A new staff or partner account (``data``: a valid ``AgentCreateForm``'s), with
+    its role; returns it and its initial password, to be shown once on the response
+    only (never stored in clear, never mailed)."""
+    password = secrets.token_urlsafe(12)
+    with transaction.atomic():
+        account = get_user_model().objects.create_user(
+            data["username"],
+            email=data["email"],
+            password=password,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+        )
+        permissions.set_staff_role(account, role, landlord, reservataire)
+    return account, password
 
 
 def _set_active(request, pk, active: bool):
@@ -784,20 +791,9 @@ def agent_reactivate(request, pk):
 @staff_required(test=permissions.can_view_positions)
 def reservataires(request):
     form = ReservataireFilterForm(request.GET)
-    queryset = Reservataire.objects.select_related("updated_by").order_by("kind", "name")
-    if form.is_valid():
-        data = form.cleaned_data
-        if data.get("position"):
-            queryset = queryset.filter(position=data["position"])
-        if data.get("kind"):
-            queryset = queryset.filter(kind=data["kind"])
-        if department := data.get("department"):
-            in_department = Commune.objects.filter(department=department)
-            queryset = queryset.filter(
-                Q(kind=ReservataireKind.COMMUNE, code__in=in_department.values("insee_code"))
-                | Q(kind=ReservataireKind.EPCI, code__in=in_department.values("epci_id"))
-                | Q(kind=ReservataireKind.EPCI, code__in=in_department.values("ept_id"))
-            )
+    queryset = form.filter(
+        Reservataire.objects.select_related("updated_by").order_by("kind", "name")
+    )
     return render(
         request,
         "bourse/staff/reservataires.html",

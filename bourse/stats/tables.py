@@ -118,10 +118,19 @@ def monthly_stats(filters: Filters) -> list[MonthlyStat]:
     if filters.year:
         rows = rows.filter(month__year=filters.year)
     found = {row.month: row for row in rows.order_by("month")}
-    if filters.year:
-        first = dt.date(filters.year, 1, 1)
+    return [
+        found.get(month) or MonthlyStat(month=month)
+        for month in period_months(found, year=filters.year)
+    ]
+
+
+def period_months(found, year: int | None = None) -> list[dt.date]:
+    """The months (first days) a table lists: the whole ``year`` (up to this month),
+    else from the first to the last month ``found`` has; none when there is none."""
+    if year:
+        first = dt.date(year, 1, 1)
         today = timezone.localdate()
-        last = dt.date(filters.year, 12, 1) if filters.year < today.year else today.replace(day=1)
+        last = dt.date(year, 12, 1) if year < today.year else today.replace(day=1)
         last = max([last, *found])
     elif found:
         first, last = min(found), max(found)
@@ -130,7 +139,7 @@ def monthly_stats(filters: Filters) -> list[MonthlyStat]:
     months = []
     month = first
     while month <= last:
-        months.append(found.get(month) or MonthlyStat(month=month))
+        months.append(month)
         month = (month + dt.timedelta(days=32)).replace(day=1)
     return months
 

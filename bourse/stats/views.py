@@ -42,14 +42,20 @@ def public_tables(filters: tables.Filters) -> list[tables.Table]:
     return found
 
 
-def render_tables(request, found, filters, csv_url_name) -> str:
-    """The HTML of the tables and charts (the long part of the page)."""
+def render_tables(request, found, filters, csv_url_name, *, query=None, note="") -> str:
+    """The HTML of the tables and charts (the long part of the page).
+
+    ``query``: the CSV links' query string (default: the filters'); ``note``: said
+    instead of the time of the last recomputation (tables computed live).
+    """
+    query = filters.query() if query is None else query
     return render_to_string(
         "stats/includes/tables.html",
         {
             "tables": found,
             "last_run": tables.last_run(),
-            "query": filters.query(),
+            "note": note,
+            "query": query,
             "filtered": filters.query() != "",
             "csv_url_name": csv_url_name,
         },
@@ -104,8 +110,12 @@ def _staff_form_and_filters(request):
     )
 
 
-def _csv_response(table: tables.Table, filters: tables.Filters) -> HttpResponse:
-    parts = ["statistiques", table.key]
+def csv_response(
+    table: tables.Table, filters: tables.Filters | None = None, prefix: str = "statistiques"
+) -> HttpResponse:
+    """``table`` as a CSV download (UTF-8 with BOM, ";"), named after it and the filters."""
+    filters = filters or tables.Filters()
+    parts = [prefix, table.key]
     if filters.year:
         parts.append(str(filters.year))
     if filters.department:
@@ -120,12 +130,12 @@ def _csv_response(table: tables.Table, filters: tables.Filters) -> HttpResponse:
     return response
 
 
-def _bad_filters(form) -> HttpResponse:
+def bad_filters(form) -> HttpResponse:
     messages = [str(error) for errors in form.errors.values() for error in errors]
     return HttpResponse("\n".join(messages), status=400, content_type="text/plain; charset=utf-8")
 
 
-def _find(found: list[tables.Table], key: str) -> tables.Table:
+def find_table(found: list[tables.Table], key: str) -> tables.Table:
     for table in found:
         if table.key == key:
             return table
@@ -150,9 +160,9 @@ def public_csv(request, table):
         raise Http404
     form = _public_form(request)
     if form.is_bound and not form.is_valid():
-        return _bad_filters(form)
+        return bad_filters(form)
     filters = form.filters()
-    return _csv_response(_find(public_tables(filters), table), filters)
+    return csv_response(find_table(public_tables(filters), table), filters)
 
 
 def _refused(request):
@@ -194,5 +204,5 @@ def staff_csv(request, table):
     except PermissionDenied:
         return _refused(request)
     if filters is None:
-        return _bad_filters(form)
-    return _csv_response(STAFF_BUILDERS[table](request.user, filters), filters)
+        return bad_filters(form)
+    return csv_response(STAFF_BUILDERS[table](request.user, filters), filters)

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from bourse.models import Landlord, StaffRole
+from bourse.models import Landlord, Reservataire, StaffRole
 from bourse.permissions import set_staff_role
 from tests.patrimoine.test_reader_and_validation import GOOD, csv_bytes, xlsx_bytes
 
@@ -19,11 +19,11 @@ def landlord_b(db):
     return Landlord.objects.create(name="Paris Habitat", siret="34434421000051")
 
 
-def make_staff(username, role, landlord=None, **extra):
+def make_staff(username, role, landlord=None, reservataire=None, **extra):
     user = User.objects.create_user(
         username, email=f"{username}@example.org", password="Mot-de-passe-1", **extra
     )
-    set_staff_role(user, role, landlord)
+    set_staff_role(user, role, landlord, reservataire)
     return user
 
 
@@ -54,7 +54,8 @@ def amo(db):
 
 @pytest.fixture
 def partner(db):
-    return make_staff("partenaire", StaffRole.PARTNER)
+    state = Reservataire.objects.create(kind="etat", name="État (DRIHL)")
+    return make_staff("partenaire", StaffRole.PARTNER, reservataire=state)
 
 
 @pytest.fixture

@@ -395,10 +395,17 @@ def test_roles_put_users_in_the_matching_group_only(db, landlord_a):
     set_staff_role(user, StaffRole.LANDLORD_ADMIN, landlord_a)
     assert set(user.groups.values_list("name", flat=True)) == {"Administrateurs bailleur"}
     assert user.has_perm("bourse.add_staffprofile")
-    set_staff_role(user, StaffRole.PARTNER)
+    with pytest.raises(ValueError):
+        set_staff_role(user, StaffRole.PARTNER)  # a partner belongs to a reservataire
+    state = Reservataire.objects.create(kind="etat", name="État")
+    set_staff_role(user, StaffRole.PARTNER, landlord_a, state)
     user.staff_profile.refresh_from_db()
     assert user.staff_profile.landlord is None
+    assert user.staff_profile.reservataire == state
     assert set(user.groups.values_list("name", flat=True)) == {"Partenaires"}
+    set_staff_role(user, StaffRole.AGENT, landlord_a)
+    user.staff_profile.refresh_from_db()
+    assert user.staff_profile.reservataire is None
     with pytest.raises(ValueError):
         set_staff_role(user, StaffRole.AGENT, None)
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from bourse.exchanges import workflow
 from bourse.exchanges.api import open_exchange_file
 from bourse.exchanges.models import CalDecision, ExchangeFile, Step
-from bourse.models import Commune, Dwelling, Landlord, StaffRole
+from bourse.models import Commune, Dwelling, Landlord, Reservataire, StaffRole
 from bourse.permissions import set_staff_role
 
 User = get_user_model()
@@ -93,7 +93,10 @@ def amo(db):
 
 @pytest.fixture
 def partner(db):
-    return make_staff("partenaire", StaffRole.PARTNER)
+    user = make_tenant("partenaire")
+    state = Reservataire.objects.create(kind="etat", name="État (DRIHL)")
+    set_staff_role(user, StaffRole.PARTNER, reservataire=state)
+    return user
 
 
 @pytest.fixture
