@@ -1,5 +1,5 @@
 """Demo content of the home app: site root, home page, standard pages,
-banner messages and the editor accounts."""
+banner messages and the editor and validator accounts."""
 
 import datetime as dt
 
@@ -9,12 +9,15 @@ from django.utils import timezone
 from wagtail.models import Collection, Locale, Page, Site
 
 from bourse.stats import figures
+from portal.siteurl import site_hostname_port, sync_default_site
 
+from .editors import EDITORS, VALIDATORS, sync_editor_groups
 from .models import BannerMessage, HomePage, KeyFigure, StandardPage
 
 DEMO_PASSWORDS = {
     "admin": "Demo-Admin-2026",
     "editeur": "Demo-Editeur-2026",
+    "validateur": "Demo-Validateur-2026",
 }
 
 
@@ -82,13 +85,15 @@ def load_site() -> HomePage:
         home.save_revision().publish()
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
+        hostname, port = site_hostname_port()
         Site.objects.create(
-            hostname="localhost",
-            port=80,
+            hostname=hostname,
+            port=port,
             root_page=home,
             is_default_site=True,
             site_name="Echanger Habiter",
         )
+    sync_default_site()  # an existing site follows SITE_URL too
     if not home.key_figures.exists():
         for order, (value, label, source) in enumerate(DEMO_KEY_FIGURES):
             KeyFigure.objects.create(
@@ -246,15 +251,21 @@ def load_accounts() -> None:
             first_name="Camille",
             last_name="Admin",
         )
-    editor = User.objects.filter(username="editeur").first()
-    if editor is None:
-        editor = User.objects.create_user(
-            "editeur",
-            "editeur@echangerhabiter.example",
-            DEMO_PASSWORDS["editeur"],
-            first_name="Astrée",
-            last_name="Doise",
-        )
-    editors = Group.objects.filter(name="Editors").first()
-    if editors is not None:
-        editor.groups.add(editors)
+    # The editors' and validators' groups, their permissions and the review
+    # workflow (made by migration home.0004; again here after a database flush).
+    sync_editor_groups()
+    accounts = [
+        ("editeur", "Astrée", "Doise", EDITORS),
+        ("validateur", "Valère", "Relu", VALIDATORS),
+    ]
+    for username, first_name, last_name, group_name in accounts:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User.objects.create_user(
+                username,
+                f"{username}@echangerhabiter.example",
+                DEMO_PASSWORDS[username],
+                first_name=first_name,
+                last_name=last_name,
+            )
+        user.groups.add(Group.objects.get(name=group_name))

@@ -1,6 +1,7 @@
 """Cache invalidation: an edit shows on the site at once."""
 
 from django.db.models.signals import post_delete, post_save
+from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from portal.pagecache import bump_content_version
@@ -20,6 +21,12 @@ post_save.connect(bump_content_version, sender=KeyFigure, dispatch_uid="keyfigur
 page_published.connect(bump_content_version, dispatch_uid="page_published_cache")
 page_unpublished.connect(bump_content_version, dispatch_uid="page_unpublished_cache")
 post_page_move.connect(bump_content_version, dispatch_uid="page_moved_cache")
+# A page made private (or public again) in the admin's "privacy" dialog: no
+# cached copy of it, nor of a listing that showed it, outlives the change.
+post_save.connect(bump_content_version, sender=PageViewRestriction, dispatch_uid="privacy_saved")
+post_delete.connect(
+    bump_content_version, sender=PageViewRestriction, dispatch_uid="privacy_deleted"
+)
 
 
 def _page_deleted(sender, **kwargs):

@@ -80,6 +80,12 @@ class KitDocument(AbstractDocument):
         verbose_name_plural = _("documents")
         permissions = [("choose_document", "Can choose document")]
 
+    def clean(self):
+        # A file the form refused (too large, missing) is reported there; Wagtail's
+        # extension check would add a confusing "extension « » not allowed".
+        if self.file:
+            super().clean()
+
     @property
     def file_type(self) -> str:
         return file_type_label(self.filename)

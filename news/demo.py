@@ -481,3 +481,54 @@ def load_webinars(home) -> None:
             summary="Présentation de la plateforme Echanger Habiter aux agents des bailleurs "
             "invités : dossiers d’échange, fichier patrimoine et statistiques.",
         )
+
+
+REVIEW_NOTE_SLUG = "note-actualites-juillet-2021"
+
+
+def load_note_in_review() -> NewsPage | None:
+    """A draft note the editor submitted to the GIE's review workflow (the other
+    notes were published directly): the validator sees it on the admin's
+    dashboard and approves it, which publishes it. Needs the demo accounts."""
+    from django.contrib.auth import get_user_model
+    from wagtail.models import Workflow
+
+    from home.editors import WORKFLOW_NAME
+
+    index = NewsIndexPage.objects.first()
+    editor = get_user_model().objects.filter(username="editeur").first()
+    workflow = Workflow.objects.filter(name=WORKFLOW_NAME, active=True).first()
+    if index is None or editor is None or workflow is None:
+        return None
+    existing = index.get_children().filter(slug=REVIEW_NOTE_SLUG).first()
+    if existing is not None:
+        return existing.specific
+    note = NewsPage(
+        title="Note d’actualités – juillet 2021",
+        slug=REVIEW_NOTE_SLUG,
+        date=dt.date(2021, 7, 6),
+        reference="FAB18 – 019a",
+        theme=NewsTheme.objects.filter(slug="evolutions-plateforme").first(),
+        intro="Les évolutions de l’été : relances automatiques et nouveaux motifs de clôture.",
+        body=[
+            heading("Relances automatiques"),
+            paragraph(
+                "<p>Les bailleurs reçoivent une relance quand un dossier d’échange reste "
+                "sans réponse plus de quinze jours.</p>"
+            ),
+            (
+                "callout",
+                {
+                    "level": "info",
+                    "title": "À noter",
+                    "text": "<p>La relance part aussi vers le second contact du bailleur.</p>",
+                },
+            ),
+        ],
+        live=False,
+        owner=editor,
+    )
+    index.add_child(instance=note)
+    note.save_revision(user=editor)
+    workflow.start(note, editor)
+    return note

@@ -337,6 +337,20 @@ KIT_MEMBER_GROUP = "Membres"
 # the password limit (e.g. "HTTP_X_REAL_IP", set by the proxy); empty: REMOTE_ADDR.
 RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY", "") or None
 
+# GIE editors (home/editors.py). The admin calls no other host: no Gravatar
+# (editors' e-mail hashes would leave the site), no release check, no "what's
+# new" banner. Largest uploads (bytes; Wagtail's French message beyond), and
+# scheduled publication and expiry of pages by Celery beat every minute.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+WAGTAILDOCS_MAX_UPLOAD_SIZE = env_int("WAGTAILDOCS_MAX_UPLOAD_SIZE", 100 * 1024 * 1024)
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = env_int("WAGTAILIMAGES_MAX_UPLOAD_SIZE", 10 * 1024 * 1024)
+CELERY_BEAT_SCHEDULE["wagtail-publish-scheduled"] = {
+    "task": "home.tasks.publish_scheduled_pages",
+    "schedule": 60.0,
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -28,6 +28,7 @@ class Command(BaseCommand):
             bourse_demo.load()
             tenants_demo.load()
             home_demo.load_accounts()
+            news_demo.load_note_in_review()  # the review workflow's demo (needs the accounts)
             exchanges_demo.load()
             # The demo pair that agreed and entered its NURs gets its exchange file.
             tenants_exchange_files.open_ready_files(notify=False)
