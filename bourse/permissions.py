@@ -18,7 +18,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
@@ -288,7 +287,7 @@ def staff_required(view=None, *, test=None):
         def wrapped(request, *args, **kwargs):
             user = request.user
             if not user.is_authenticated:
-                return redirect_to_login(request.get_full_path(), reverse("bourse:staff_login"))
+                return redirect_to_login(request.get_full_path())
             if not can_access_staff_area(user) or (test is not None and not test(user)):
                 return forbidden(request)
             try:
@@ -310,7 +309,7 @@ class StaffRequiredMixin:
     def dispatch(self, request, *args, **kwargs):
         user = request.user
         if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("bourse:staff_login"))
+            return redirect_to_login(request.get_full_path())
         if not can_access_staff_area(user) or not self.staff_test(user):
             return forbidden(request)
         return never_cache(super().dispatch)(request, *args, **kwargs)

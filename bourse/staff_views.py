@@ -14,7 +14,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.views import LoginView, LogoutView, PasswordChangeView
+from django.contrib.auth.views import PasswordChangeView
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.paginator import Paginator
@@ -25,11 +25,8 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse, Strea
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
 
 from . import permissions
 from .eligibility import is_eligible, opposed_contingent
@@ -61,31 +58,6 @@ PAGE_SIZE = 50
 
 
 # --- Sign-in ------------------------------------------------------------------------
-
-
-@method_decorator(
-    ratelimit(key="post:username", rate="10/5m", method="POST", block=False), name="post"
-)
-class StaffLoginView(LoginView):
-    template_name = "bourse/staff/login.html"
-    redirect_authenticated_user = False
-    next_page = reverse_lazy("bourse:staff_dashboard")
-
-    def post(self, request, *args, **kwargs):
-        if getattr(request, "limited", False):
-            form = self.get_form()
-            form.is_valid()
-            form.errors.clear()
-            form.add_error(
-                None,
-                _("Trop de tentatives de connexion : patientez quelques minutes et réessayez."),
-            )
-            return self.form_invalid(form)
-        return super().post(request, *args, **kwargs)
-
-
-class StaffLogoutView(LogoutView):
-    next_page = reverse_lazy("bourse:staff_login")
 
 
 class StaffPasswordChangeView(PasswordChangeView):
@@ -836,6 +808,4 @@ def reservataire_edit(request, pk=None):
     )
 
 
-staff_login = never_cache(StaffLoginView.as_view())
-staff_logout = StaffLogoutView.as_view()
 password_change = staff_required(StaffPasswordChangeView.as_view())

@@ -1,6 +1,9 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
+from portal.accounts import views as account_views
+from portal.accounts.views import OldSignInRedirect
+
 from . import staff_views
 
 app_name = "bourse"
@@ -13,7 +16,7 @@ urlpatterns = [
     ),
     path(
         "connexion/",
-        RedirectView.as_view(pattern_name="tenants:login", query_string=True),
+        OldSignInRedirect.as_view(),
         name="login",
     ),
     # The published format of the patrimoine file (public).
@@ -22,8 +25,9 @@ urlpatterns = [
     path("fichier-patrimoine/modele.xlsx", staff_views.template_xlsx, name="template_xlsx"),
     # Staff area ("espace bailleur").
     path("espace-bailleur/", staff_views.dashboard, name="staff_dashboard"),
-    path("espace-bailleur/connexion/", staff_views.staff_login, name="staff_login"),
-    path("espace-bailleur/deconnexion/", staff_views.staff_logout, name="staff_logout"),
+    # The former staff doors: the one sign-in page of ``portal.accounts``.
+    path("espace-bailleur/connexion/", OldSignInRedirect.as_view(), name="staff_login"),
+    path("espace-bailleur/deconnexion/", account_views.sign_out, name="staff_logout"),
     path("espace-bailleur/mot-de-passe/", staff_views.password_change, name="password_change"),
     path("espace-bailleur/imports/", staff_views.imports, name="imports"),
     path("espace-bailleur/imports/nouveau/", staff_views.upload, name="upload"),

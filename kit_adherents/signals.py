@@ -13,7 +13,10 @@ import secrets
 
 from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_save, pre_save
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import BaseViewRestriction, CollectionViewRestriction, PageViewRestriction
+
+from portal.spaces import Space, register
 
 from . import access
 
@@ -70,7 +73,21 @@ def renew_collection_restrictions() -> None:
         )
 
 
+def member_area_url() -> str:
+    kit = access.get_kit_index()
+    return kit.url if kit is not None and kit.url else "/espace-adherents/"
+
+
 def connect():
+    register(
+        Space(
+            key="member",
+            label=_("Espace adhérents"),
+            href=member_area_url,
+            may_open=access.is_member,
+            rank=50,
+        )
+    )
     user_logged_in.connect(grant_members_on_login, dispatch_uid="kit_adherents_member_login")
     pre_save.connect(
         renew_on_password_change, sender=PageViewRestriction, dispatch_uid="kit_adherents_renew"

@@ -8,8 +8,13 @@ from wagtail.documents import urls as wagtaildocs_urls
 from search import views as search_views
 
 from . import media, views
+from .accounts.views import OldSignInRedirect
 
 urlpatterns = [
+    # One sign-in page for every account; the admins' doors redirect to it.
+    path("", include("portal.accounts.urls")),
+    path("admin/login/", OldSignInRedirect.as_view()),
+    path("django-admin/login/", OldSignInRedirect.as_view()),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     # Member area: rate-limited password forms, private documents and versions

@@ -10,8 +10,6 @@
 What each of them may *do* on a file is the table of ``workflow.py``.
 """
 
-from django.urls import NoReverseMatch, reverse
-
 from bourse import permissions as staff_permissions
 
 from .models import ExchangeFile
@@ -50,13 +48,3 @@ def is_file_tenant(user, file) -> bool:
 
 def can_download_agreement(user, file) -> bool:
     return can_view_file(user, file) or is_file_tenant(user, file)
-
-
-def tenant_login_url() -> str:
-    """The tenants' sign-in page (the tenants app's once it exists)."""
-    for name in ("tenants:login", "bourse:login"):
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return "/"

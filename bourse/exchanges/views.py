@@ -13,7 +13,6 @@ from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Prefetch, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -285,7 +284,7 @@ def file_action(request, pk, action):
 @never_cache
 def agreement(request, pk):
     if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path(), reverse("bourse:staff_login"))
+        return redirect_to_login(request.get_full_path())
     file = get_object_or_404(ExchangeFile, pk=pk)
     if not access.can_download_agreement(request.user, file):
         raise Http404
@@ -300,7 +299,7 @@ def agreement(request, pk):
 def tenant_required(view):
     def wrapped(request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), access.tenant_login_url())
+            return redirect_to_login(request.get_full_path())
         # The tenant area's navigation (tenants/base.html) shows for a tenant account.
         request.tenant = tenant_profile(request.user)
         return view(request, *args, **kwargs)

@@ -9,4 +9,9 @@ class TenantsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import exchange_files  # noqa: F401  (connects the exchange-file receivers)
+        from . import (
+            exchange_files,  # noqa: F401  (connects the exchange-file receivers)
+            signin,
+        )
+
+        signin.connect()

@@ -4,19 +4,16 @@ import re
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from bourse.contact.forms import single_line
 from bourse.models import Commune, Landlord, Typology
-from portal.mail import queue_email
 
 from .contacts import MESSAGE_MAX_LENGTH, validate_nur
-from .models import ExchangeReason, ListingStatus, ReportReason, TenantProfile
+from .models import ExchangeReason, ListingStatus, ReportReason
 from .photos import MAX_PHOTOS, clean_photo
 
 PHONE_PATTERN = re.compile(r"^\+?[0-9 .\-()]{6,20}$")
@@ -131,51 +128,8 @@ class RegistrationForm(forms.Form):
         return password
 
 
-class TenantLoginForm(forms.Form):
-    username = forms.CharField(
-        label=_("Adresse électronique ou identifiant"),
-        max_length=254,
-        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
-        error_messages={"required": _("Indiquez votre adresse électronique.")},
-    )
-    password = forms.CharField(
-        label=_("Mot de passe"),
-        strip=False,
-        widget=PasswordToggleInput(attrs={"autocomplete": "current-password"}),
-        error_messages={"required": _("Indiquez votre mot de passe.")},
-    )
-
-
 class ResendConfirmationForm(forms.Form):
     email = forms.EmailField(label=_("Adresse électronique"), max_length=254)
-
-
-class TenantPasswordResetForm(PasswordResetForm):
-    """Django's reset form; the mail goes through ``queue_email`` like every other."""
-
-    def get_users(self, email):
-        return (
-            user
-            for user in super().get_users(email)
-            if TenantProfile.objects.filter(user=user, anonymised_at__isnull=True).exists()
-        )
-
-    def send_mail(
-        self,
-        subject_template_name,
-        email_template_name,
-        context,
-        from_email,
-        to_email,
-        html_email_template_name=None,
-    ):
-        subject = "".join(render_to_string(subject_template_name, context).splitlines())
-        queue_email(
-            to=[to_email],
-            subject=subject,
-            body=render_to_string(email_template_name, context),
-            kind="tenants_password_reset",
-        )
 
 
 # --- The three steps ------------------------------------------------------------------------

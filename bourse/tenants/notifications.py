@@ -63,7 +63,7 @@ def send_deactivation_warning(listing, kind, stage, deadline):
             "stage": stage,
             "deadline": deadline,
             "keep_url": absolute(reverse("tenants:keep_alive", args=[token])),
-            "sign_in_url": absolute(reverse("tenants:login")),
+            "sign_in_url": absolute(reverse("accounts:login")),
         },
         "deactivation_warning",
     )

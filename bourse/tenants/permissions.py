@@ -19,7 +19,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
@@ -57,7 +56,7 @@ def tenant_required(view):
     def wrapped(request, *args, **kwargs):
         user = request.user
         if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("tenants:login"))
+            return redirect_to_login(request.get_full_path())
         profile = tenant_profile(user)
         if profile is None:
             response = render(
@@ -71,7 +70,7 @@ def tenant_required(view):
         if refusal:
             logout(request)
             messages.error(request, refusal)
-            return redirect_to_login(request.get_full_path(), reverse("tenants:login"))
+            return redirect_to_login(request.get_full_path())
         request.tenant = profile
         try:
             response = view(request, *args, **kwargs)

@@ -1,7 +1,10 @@
 """Tenant area under /locataire/, staff screens under /bourse/espace-bailleur/."""
 
-from django.contrib.auth import views as auth_views
 from django.urls import path
+from django.views.generic import RedirectView
+
+from portal.accounts import views as account_views
+from portal.accounts.views import OldSignInRedirect
 
 from . import staff_views, views
 
@@ -23,25 +26,18 @@ urlpatterns = [
         views.resend_confirmation,
         name="resend_confirmation",
     ),
-    path("locataire/connexion/", views.login_view, name="login"),
-    path("locataire/deconnexion/", views.logout_view, name="logout"),
-    path("locataire/mot-de-passe/", views.PasswordResetView.as_view(), name="password_reset"),
+    # The former tenant doors: the one sign-in page and password reset of ``portal.accounts``.
+    path("locataire/connexion/", OldSignInRedirect.as_view(), name="login"),
+    path("locataire/deconnexion/", account_views.sign_out, name="logout"),
     path(
-        "locataire/mot-de-passe/envoye/",
-        auth_views.PasswordResetDoneView.as_view(template_name="tenants/password_reset_done.html"),
-        name="password_reset_done",
+        "locataire/mot-de-passe/",
+        RedirectView.as_view(pattern_name="accounts:password_reset"),
+        name="password_reset",
     ),
     path(
         "locataire/mot-de-passe/<uidb64>/<token>/",
-        views.PasswordResetConfirmView.as_view(),
+        RedirectView.as_view(pattern_name="accounts:password_reset_confirm"),
         name="password_reset_confirm",
-    ),
-    path(
-        "locataire/mot-de-passe/termine/",
-        auth_views.PasswordResetCompleteView.as_view(
-            template_name="tenants/password_reset_complete.html"
-        ),
-        name="password_reset_complete",
     ),
     path("locataire/etapes/profil/", views.step_profile, name="step_profile"),
     path("locataire/etapes/logement/", views.step_housing, name="step_housing"),

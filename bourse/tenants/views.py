@@ -8,17 +8,14 @@ answers 404.
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
-from django.contrib.auth import views as auth_views
+from django.contrib.auth import login, logout
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -54,8 +51,6 @@ from .forms import (
     ResendConfirmationForm,
     SaveSearchForm,
     SearchForm,
-    TenantLoginForm,
-    TenantPasswordResetForm,
     VisitOutcomeForm,
 )
 from .models import (
@@ -99,15 +94,6 @@ def next_step_url(listing):
         if not getattr(listing, field):
             return reverse(url)
     return reverse("tenants:dashboard")
-
-
-def _safe_next(request, default):
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 # --- Registration --------------------------------------------------------------------------------
@@ -193,7 +179,7 @@ def confirm_email(request, uidb64, token):
     refusal = lifecycle.sign_in_refusal(profile)
     if refusal:
         messages.error(request, refusal)
-        return redirect("tenants:login")
+        return redirect(settings.LOGIN_URL)
     logout(request)
     login(request, profile.user, backend="django.contrib.auth.backends.ModelBackend")
     messages.success(
@@ -230,92 +216,8 @@ def resend_confirmation(request):
                 "vient d’y être envoyé."
             ),
         )
-        return redirect("tenants:login")
+        return redirect(settings.LOGIN_URL)
     return private(render(request, "tenants/resend_confirmation.html", {"form": form}))
-
-
-# --- Sign-in -------------------------------------------------------------------------------------
-
-
-def find_tenant_user(identifier: str):
-    identifier = (identifier or "").strip()
-    if not identifier:
-        return None
-    profiles = TenantProfile.objects.select_related("user").filter(anonymised_at__isnull=True)
-    profile = profiles.filter(user__username__iexact=identifier).first() or (
-        profiles.filter(user__email__iexact=identifier).first()
-    )
-    return profile.user if profile else None
-
-
-@never_cache
-@ratelimit(key="post:username", rate="10/5m", method="POST", block=False)
-@ratelimit(key="ip", rate="30/5m", method="POST", block=False)
-def login_view(request):
-    form = TenantLoginForm(request.POST if request.method == "POST" else None)
-    unconfirmed = False
-    if request.method == "POST" and form.is_valid():
-        if getattr(request, "limited", False):
-            form.add_error(
-                None,
-                _("Trop de tentatives de connexion : patientez quelques minutes et réessayez."),
-            )
-        else:
-            found = find_tenant_user(form.cleaned_data["username"])
-            user = None
-            if found is not None:
-                user = authenticate(
-                    request, username=found.username, password=form.cleaned_data["password"]
-                )
-            if user is None:
-                form.add_error(None, _("Adresse électronique ou mot de passe incorrect."))
-            else:
-                profile = TenantProfile.objects.select_related("listing", "dwelling").get(user=user)
-                services.sync_listing(profile.listing)
-                refusal = lifecycle.sign_in_refusal(profile)
-                if refusal:
-                    unconfirmed = not profile.email_confirmed
-                    form.add_error(None, refusal)
-                else:
-                    login(request, user)
-                    lifecycle.reactivate_on_sign_in(profile.listing, user)
-                    return redirect(_safe_next(request, reverse("tenants:dashboard")))
-    return private(
-        render(
-            request,
-            "tenants/login.html",
-            {"form": form, "unconfirmed": unconfirmed, "next": request.GET.get("next", "")},
-        )
-    )
-
-
-@require_POST
-def logout_view(request):
-    logout(request)
-    messages.success(request, _("Vous êtes déconnecté."))
-    return redirect("tenants:login")
-
-
-class PasswordResetView(auth_views.PasswordResetView):
-    form_class = TenantPasswordResetForm
-    template_name = "tenants/password_reset.html"
-    email_template_name = "tenants/emails/password_reset.txt"
-    subject_template_name = "tenants/emails/password_reset_subject.txt"
-    success_url = reverse_lazy("tenants:password_reset_done")
-
-    @method_decorator(ratelimit(key="ip", rate="10/h", method="POST", block=False))
-    def dispatch(self, *args, **kwargs):
-        return super().dispatch(*args, **kwargs)
-
-    def form_valid(self, form):
-        if getattr(self.request, "limited", False):
-            return redirect(self.success_url)
-        return super().form_valid(form)
-
-
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    template_name = "tenants/password_reset_confirm.html"
-    success_url = reverse_lazy("tenants:password_reset_complete")
 
 
 # --- Dashboard -----------------------------------------------------------------------------------

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.accounts.sessions.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.pagecache.AnonymousPageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -250,7 +251,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+# One sign-in page for every account (portal/accounts/); the former doors
+# (/admin/login/, /locataire/connexion/, the staff area's) redirect to it.
+LOGIN_URL = "/connexion/"
+WAGTAILADMIN_LOGIN_URL = LOGIN_URL
+# Brute-force limits of the sign-in page, per username and per client address,
+# on the shared cache (the address is REMOTE_ADDR or RATELIMIT_IP_META_KEY).
+SIGN_IN_RATE_PER_USERNAME = env_str("SIGN_IN_RATE_PER_USERNAME", "10/5m")
+SIGN_IN_RATE_PER_IP = env_str("SIGN_IN_RATE_PER_IP", "30/5m")
+PASSWORD_RESET_RATE_PER_IP = env_str("PASSWORD_RESET_RATE_PER_IP", "10/h")
+# Staff, partner and editor sessions end at browser close and after a working
+# day without activity; tenants may tick "Se souvenir de moi" (14 days).
+STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 8 * 3600)
+REMEMBER_ME_SECONDS = env_int("REMEMBER_ME_SECONDS", 14 * 24 * 3600)
 
 # Internationalisation: French site and admin, Paris time.
 LANGUAGE_CODE = "fr"

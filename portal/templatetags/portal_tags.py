@@ -1,6 +1,9 @@
 from django import template
+from django.conf import settings
+from django.urls import reverse
 
 from home.banner import current_banner_messages
+from portal.spaces import spaces_for
 
 register = template.Library()
 
@@ -8,3 +11,20 @@ register = template.Library()
 @register.inclusion_tag("includes/banner.html")
 def scrolling_banner():
     return {"messages": current_banner_messages()}
+
+
+@register.inclusion_tag("includes/account_menu.html", takes_context=True)
+def account_menu(context):
+    """The header's account menu: who is signed in, the spaces it may open, sign-out."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    next_path = ""
+    if request is not None and request.path not in (settings.LOGIN_URL, reverse("accounts:logout")):
+        next_path = request.get_full_path()
+    return {
+        "user": user,
+        "spaces": [(space.label, space.url()) for space in spaces_for(user)],
+        "login_url": settings.LOGIN_URL,
+        "next": next_path,
+        "csrf_token": context.get("csrf_token"),
+    }

@@ -33,10 +33,10 @@ def import_b(client, admin_b, upload, landlord_b):
 
 
 @pytest.mark.parametrize("url", STAFF_URLS)
-def test_anonymous_visitors_are_sent_to_the_staff_sign_in(client, db, url):
+def test_anonymous_visitors_are_sent_to_the_sign_in(client, db, url):
     response = client.get(url)
     assert response.status_code == 302
-    assert response["Location"].startswith("/bourse/espace-bailleur/connexion/?next=")
+    assert response["Location"].startswith("/connexion/?next=")
 
 
 @pytest.mark.parametrize("who", ["partner", "plain_user"])
@@ -53,7 +53,7 @@ def test_partners_and_plain_users_see_no_staff_screen(client, request, who, url)
 
 def test_staff_sign_in_lands_on_the_dashboard(client, admin_a):
     response = client.post(
-        "/bourse/espace-bailleur/connexion/",
+        "/connexion/",
         {"username": "admin-a", "password": "Mot-de-passe-1"},
         follow=True,
     )
@@ -62,11 +62,11 @@ def test_staff_sign_in_lands_on_the_dashboard(client, admin_a):
 
 
 def test_wrong_password_gets_a_french_message(client, admin_a):
-    response = client.post(
-        "/bourse/espace-bailleur/connexion/", {"username": "admin-a", "password": "non"}
-    )
+    response = client.post("/connexion/", {"username": "admin-a", "password": "non"})
     assert response.status_code == 200
-    assert "Saisissez un nom d’utilisateur et un mot de passe valides" in response.content.decode()
+    assert (
+        "Identifiant, adresse électronique ou mot de passe incorrect" in response.content.decode()
+    )
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,8 @@ from bourse.tenants.models import ContactRequest, SavedSearch
 from bourse.tenants.tokens import unsubscribe_token
 from bourse.territories import ensure_reference_data
 from home.demo import ensure_root
+from tests.browser.signin import fill_sign_in
+from tests.browser.signin import sign_in as browser_sign_in
 from tests.tenants.conftest import PASSWORD, make_dwelling, make_tenant
 
 from .conftest import assert_no_axe_violations
@@ -51,10 +53,7 @@ def scene(live_server, settings):
 
 
 def sign_in(page, username):
-    page.goto("/locataire/connexion/")
-    page.get_by_label("Adresse électronique ou identifiant").fill(username)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    browser_sign_in(page, username, PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
 
 
@@ -131,9 +130,7 @@ def test_visit_outcome_recorded_then_read_by_the_landlord(page, browser, scene, 
     staff = context.new_page()
     staff.set_default_timeout(10_000)
     staff.goto(f"/dossiers/{request_obj.exchange_file_id}/")
-    staff.get_by_label("Nom d’utilisateur").fill("agent-test")
-    staff.get_by_label("Mot de passe").fill(PASSWORD)
-    staff.get_by_role("button", name="Se connecter").click()
+    fill_sign_in(staff, "agent-test", PASSWORD)
     expect(staff.locator("#visites")).to_be_visible()
     expect(staff.get_by_text("« Pas de balcon »")).to_be_visible()
     assert_no_axe_violations(staff, "dossier d’échange avec les visites")

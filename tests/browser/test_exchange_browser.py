@@ -17,6 +17,7 @@ from bourse.exchanges.models import ExchangeFile, Step
 from bourse.models import Commune, Dwelling, Landlord, StaffRole
 from bourse.permissions import set_staff_role
 from tests.axe import assert_no_axe_violations
+from tests.browser.signin import fill_sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "Mot-de-passe-Agent-1"
@@ -88,9 +89,7 @@ def sign_in(browser, url, username):
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.goto("/dossiers/")
-    page.get_by_label("Nom d’utilisateur").fill(username)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    fill_sign_in(page, username, PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Dossiers d’échange")
     return page
 

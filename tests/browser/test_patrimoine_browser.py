@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from bourse.models import Landlord, StaffRole
 from bourse.permissions import set_staff_role
+from tests.browser.signin import fill_sign_in
 from tests.patrimoine.test_reader_and_validation import GOOD, csv_bytes
 
 try:  # the shared helper moved to tests/axe.py in a parallel change
@@ -44,10 +45,8 @@ def rows(bad: bool):
 
 def test_upload_with_errors_then_fixed(page, landlord_admin, tmp_path):
     page.goto("/bourse/espace-bailleur/")
-    expect(page).to_have_url("/bourse/espace-bailleur/connexion/?next=/bourse/espace-bailleur/")
-    page.get_by_label("Nom d’utilisateur").fill("admin-ssdh")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    expect(page).to_have_url("/connexion/?next=/bourse/espace-bailleur/")
+    fill_sign_in(page, "admin-ssdh", PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Seine-Saint-Denis Habitat")
 
     page.get_by_role("link", name="Déposer un fichier", exact=True).first.click()

@@ -14,6 +14,7 @@ from bourse.tenants.models import ContactRequest, Listing, ListingStatus
 from bourse.territories import ensure_reference_data
 from home.demo import ensure_root
 from portal.models import OutboundEmail
+from tests.browser.signin import fill_sign_in
 from tests.tenants.conftest import make_dwelling, make_tenant
 
 from .conftest import assert_no_axe_violations
@@ -145,9 +146,7 @@ def test_landlord_administrator_reviews_tenants_and_moderates(page, scene, setti
     other = scene["other"]
     moderation.on_new_version(other.listing)
     page.goto("/bourse/espace-bailleur/locataires/")
-    page.get_by_label("Nom d’utilisateur").fill("admin-test")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    fill_sign_in(page, "admin-test", PASSWORD)
     expect(page.locator("h1")).to_contain_text("Locataires et annonces")
     assert_no_axe_violations(page, "locataires du bailleur")
 

@@ -179,7 +179,7 @@ def test_anonymous_visitors_cannot_reach_the_inbox(client, messages_):
     assert client.get(INBOX).status_code == 302
     assert client.get(detail(messages_["technical"])).status_code == 302
     response = client.get(LANDLORD_AREA)
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert response.status_code == 302 and response["Location"].startswith("/connexion/?next=")
 
 
 def test_a_tenant_or_plain_user_cannot_reach_the_inbox(client, messages_):

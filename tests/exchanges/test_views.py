@@ -41,16 +41,16 @@ def file_bc(landlords, tenants):
 
 
 @pytest.mark.parametrize("suffix", ["", "1/", "1/accord-echange.pdf"])
-def test_anonymous_visitors_are_sent_to_the_staff_sign_in(client, file2, suffix):
+def test_anonymous_visitors_are_sent_to_the_sign_in(client, file2, suffix):
     response = client.get(f"/dossiers/{suffix}")
     assert response.status_code == 302
-    assert response["Location"].startswith("/bourse/espace-bailleur/connexion/?next=")
+    assert response["Location"].startswith("/connexion/?next=")
 
 
-def test_anonymous_tenants_are_sent_to_the_tenant_sign_in(client, file2):
+def test_anonymous_tenants_are_sent_to_the_sign_in(client, file2):
     response = client.get(f"/dossiers/mes-dossiers/{file2.pk}/")
     assert response.status_code == 302
-    assert response["Location"].startswith("/locataire/connexion/?next=")
+    assert response["Location"].startswith("/connexion/?next=")
 
 
 @pytest.mark.parametrize("who", ["partner", "tenant"])

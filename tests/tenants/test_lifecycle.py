@@ -266,7 +266,7 @@ def test_an_ineligible_tenant_cannot_sign_in_even_with_an_active_account(landlor
     profile.refresh_from_db()
     assert "Contactez votre bailleur" in lifecycle.sign_in_refusal(profile)
     response = client.post(
-        "/locataire/connexion/",
+        "/connexion/",
         {"username": profile.user.email, "password": "Mot-de-passe-locataire-1"},
     )
     assert response.status_code == 200
@@ -293,7 +293,7 @@ def test_an_inactivity_deactivation_is_undone_by_signing_in_without_mail(landlor
     )
     assert lifecycle.sign_in_refusal(profile) is None
     response = client.post(
-        "/locataire/connexion/",
+        "/connexion/",
         {"username": profile.user.email, "password": "Mot-de-passe-locataire-1"},
     )
     assert response.status_code == 302

@@ -39,7 +39,10 @@ def confirmation_link(email=None):
 
 def test_the_old_entry_points_redirect_to_the_tenant_area(client):
     assert client.get("/bourse/inscription/")["Location"] == "/locataire/inscription/"
-    assert client.get("/bourse/connexion/")["Location"] == "/locataire/connexion/"
+    assert client.get("/bourse/connexion/")["Location"] == "/connexion/"
+    assert client.get("/locataire/connexion/?next=/locataire/")["Location"] == (
+        "/connexion/?next=/locataire/"
+    )
 
 
 def test_an_eligible_tenant_registers_confirms_and_lands_on_the_first_step(client, landlord):
@@ -61,7 +64,7 @@ def test_an_eligible_tenant_registers_confirms_and_lands_on_the_first_step(clien
 
     # Not before the address is confirmed.
     response = client.post(
-        "/locataire/connexion/",
+        "/connexion/",
         {"username": "awa.diallo@exemple.fr", "password": form_data(landlord)["password"]},
     )
     assert "Confirmez d’abord votre adresse" in response.content.decode()
@@ -142,11 +145,13 @@ def test_weak_passwords_and_missing_consent_are_explained(client, landlord):
 def test_sign_in_with_address_or_username_and_wrong_password(client, landlord):
     profile = make_tenant(landlord, 1)
     response = client.post(
-        "/locataire/connexion/", {"username": profile.user.email.upper(), "password": "faux"}
+        "/connexion/", {"username": profile.user.email.upper(), "password": "faux"}
     )
-    assert "Adresse électronique ou mot de passe incorrect" in response.content.decode()
+    assert "Identifiant, adresse électronique ou mot de passe incorrect" in (
+        response.content.decode()
+    )
     response = client.post(
-        "/locataire/connexion/",
+        "/connexion/",
         {"username": profile.user.username, "password": PASSWORD, "next": "https://evil.example/"},
     )
     assert response["Location"] == "/locataire/"
@@ -155,10 +160,12 @@ def test_sign_in_with_address_or_username_and_wrong_password(client, landlord):
 def test_staff_accounts_do_not_open_the_tenant_area(client, agent):
     client.force_login(agent)
     assert client.get("/locataire/").status_code == 403
+    client.logout()
+    # The one sign-in page lets the agent in, to its own home, never the tenant area.
     response = client.post(
-        "/locataire/connexion/", {"username": agent.username, "password": PASSWORD}
+        "/connexion/", {"username": agent.username, "password": PASSWORD, "next": "/locataire/"}
     )
-    assert "incorrect" in response.content.decode()
+    assert response["Location"] == "/bourse/espace-bailleur/"
 
 
 def test_a_tenant_made_ineligible_is_signed_out_at_the_next_page(client, landlord):
@@ -168,7 +175,7 @@ def test_a_tenant_made_ineligible_is_signed_out_at_the_next_page(client, landlor
     profile.dwelling.eligible_flag = False
     profile.dwelling.save()
     response = client.get("/locataire/")
-    assert response.status_code == 302 and response["Location"].startswith("/locataire/connexion/")
+    assert response.status_code == 302 and response["Location"].startswith("/connexion/")
     assert "_auth_user_id" not in client.session
 
 
@@ -228,7 +235,7 @@ def test_suspend_and_resume_from_the_dashboard(tenant_client, tenant):
 
 
 def test_password_reset_mail_goes_through_the_queue(client, tenant):
-    client.post("/locataire/mot-de-passe/", {"email": tenant.user.email})
-    mail = OutboundEmail.objects.get(kind="tenants_password_reset")
+    client.post("/mot-de-passe/oublie/", {"email": tenant.user.email})
+    mail = OutboundEmail.objects.get(kind="password_reset")
     assert mail.to == [tenant.user.email]
-    assert "/locataire/mot-de-passe/" in mail.body
+    assert "/mot-de-passe/nouveau/" in mail.body
