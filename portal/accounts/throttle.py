@@ -17,33 +17,18 @@ def _username_key(_group, request) -> str:
     return (request.POST.get("username") or "").strip().lower()
 
 
+def _count(request, group: str, key, rate: str) -> bool:
+    return is_ratelimited(request, group=group, key=key, rate=rate, method="POST", increment=True)
+
+
 def sign_in_limited(request) -> bool:
     """Count this sign-in attempt; True when the username or the address is over its limit."""
-    by_username = is_ratelimited(
-        request,
-        group="portal.sign_in.username",
-        key=_username_key,
-        rate=settings.SIGN_IN_RATE_PER_USERNAME,
-        method="POST",
-        increment=True,
+    by_username = _count(
+        request, "portal.sign_in.username", _username_key, settings.SIGN_IN_RATE_PER_USERNAME
     )
-    by_address = is_ratelimited(
-        request,
-        group="portal.sign_in.ip",
-        key="ip",
-        rate=settings.SIGN_IN_RATE_PER_IP,
-        method="POST",
-        increment=True,
-    )
+    by_address = _count(request, "portal.sign_in.ip", "ip", settings.SIGN_IN_RATE_PER_IP)
     return by_username or by_address
 
 
 def password_reset_limited(request) -> bool:
-    return is_ratelimited(
-        request,
-        group="portal.password_reset.ip",
-        key="ip",
-        rate=settings.PASSWORD_RESET_RATE_PER_IP,
-        method="POST",
-        increment=True,
-    )
+    return _count(request, "portal.password_reset.ip", "ip", settings.PASSWORD_RESET_RATE_PER_IP)
