@@ -290,6 +290,7 @@ class Context:
             DJANGO_ENV="production",
             SECRET_KEY=secrets.token_urlsafe(60),
             ALLOWED_HOSTS="127.0.0.1,localhost",
+            SITE_URL="https://127.0.0.1",  # production wants https; links only, never fetched
             SECURE_SSL_REDIRECT="false",
             DEBUG="false",
             DATABASE_URL=database_url,
@@ -368,7 +369,8 @@ class Context:
                     "warning",
                 ],
                 cwd=BASE_DIR,
-                env=self.env,
+                # Production settings plus the /_bench/ endpoints (BENCH_ENDPOINTS).
+                env=self.env | {"DJANGO_SETTINGS_MODULE": "portal.settings.bench"},
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,

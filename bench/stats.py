@@ -294,6 +294,7 @@ def _page_load(url: str) -> dict:
         "DJANGO_SETTINGS_MODULE": "portal.settings",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SITE_URL": "https://127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
     }
     ctx.loadgen = ctx._pick_loadgen()

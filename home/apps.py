@@ -7,4 +7,12 @@ class HomeConfig(AppConfig):
     verbose_name = _("Accueil et pages")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from portal.siteurl import sync_default_site
+
         from . import signals  # noqa: F401
+
+        # The default Site's hostname and port follow SITE_URL (its root_url, used
+        # by Wagtail's links and the sitemap, is then SITE_URL).
+        post_migrate.connect(sync_default_site, sender=self, dispatch_uid="home_sync_default_site")

@@ -1,4 +1,5 @@
-"""RSS feed of the news notes, served by ``NewsIndexPage`` at ``flux/``."""
+"""RSS feed of the news notes, served by ``NewsIndexPage`` at ``flux/``; its
+links start with ``settings.SITE_URL`` whatever host the request came through."""
 
 import datetime as dt
 
@@ -6,6 +7,8 @@ from django.contrib.syndication.views import Feed
 from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import gettext_lazy as _
+
+from portal.siteurl import page_url
 
 from .models import FEED_ITEMS
 
@@ -29,7 +32,7 @@ class NewsFeed(Feed):
         return _("Actualités Echanger Habiter")
 
     def link(self):
-        return self.index_page.get_full_url(self.request) or "/"
+        return page_url(self.index_page) or "/"
 
     def feed_url(self):
         return self.link() + self.index_page.reverse_subpage("feed")
@@ -53,7 +56,7 @@ class NewsFeed(Feed):
         return item.intro or item.search_description or ""
 
     def item_link(self, item):
-        return item.get_full_url(self.request)
+        return page_url(item)
 
     def item_guid(self, item):
         return self.item_link(item)

@@ -56,6 +56,9 @@ def _response_is_cacheable(request, response) -> bool:
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         and not request.META.get("CSRF_COOKIE_USED")
         and not getattr(response, "streaming", False)
+        # A page whose HTML carries a CSP nonce cannot be replayed: the next
+        # response's header has another nonce (portal/csp.py).
+        and not getattr(request, "_csp_nonce", None)
     )
 
 

@@ -28,8 +28,11 @@ urlpatterns = [
     path("dossiers/", include("bourse.exchanges.urls")),
     path("", include("bourse.chains.urls")),
     path("", include("bourse.tenants.urls")),
-    path("_bench/hello/", views.hello_world, name="hello_world"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]
+
+if settings.BENCH_ENDPOINTS:  # bench/run.py's servers only (portal.settings.bench)
+    urlpatterns += [path("_bench/", include("portal.bench_urls"))]
 
 # Uploaded images, in production too (the kit's private images to members only;
 # the web server must not serve MEDIA_ROOT itself): see portal/media.py.

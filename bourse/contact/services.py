@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from bourse.models import Dwelling, Landlord, StaffProfile, StaffRole
 from portal.mail import queue_email
+from portal.siteurl import absolute_url
 
 from .models import (
     Category,
@@ -160,7 +161,7 @@ def route_to_landlord(landlord: Landlord, tenant_reference: str, topic: str = ""
 
 
 def _absolute(path: str) -> str:
-    return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{path}"
+    return absolute_url(path)
 
 
 def _admin_url(message: ContactMessage) -> str:

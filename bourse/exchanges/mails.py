@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template import Context, Engine, TemplateSyntaxError
 from django.urls import reverse
@@ -24,6 +23,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from portal.mail import queue_email
+from portal.siteurl import absolute_url
 
 from . import deadlines
 from .mail_defaults import DEFAULTS
@@ -92,7 +92,7 @@ def _day(value) -> str:
 
 
 def absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def file_context(file, parties, event=None) -> dict:

@@ -1,12 +1,12 @@
 """Mail the import report to whoever imported (or to the landlord's admins)."""
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal.mail import queue_email
+from portal.siteurl import absolute_url
 
 
 def import_recipients(imp) -> list[str]:
@@ -28,9 +28,7 @@ def notify_import_finished(imp) -> None:
     recipients = import_recipients(imp)
     if not recipients:
         return
-    detail_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
-        "bourse:import_detail", args=[imp.pk]
-    )
+    detail_url = absolute_url(reverse("bourse:import_detail", args=[imp.pk]))
     context = {"imp": imp, "detail_url": detail_url}
     if imp.status == imp.Status.DONE:
         subject = _("Import du fichier patrimoine « %(name)s » : %(errors)s ligne(s) en erreur") % {

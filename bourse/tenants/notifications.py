@@ -5,18 +5,18 @@ by staff or by a job is silent (lifecycle.reactivate), and a tenant who
 reactivates their own listing needs no mail either.
 """
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal.mail import queue_email
+from portal.siteurl import absolute_url
 
 from .tokens import email_confirmation_token, keep_alive_token, uid_for
 
 
 def absolute(path: str) -> str:
-    return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{path}"
+    return absolute_url(path)
 
 
 def _send(profile, subject, template, context, kind):

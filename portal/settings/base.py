@@ -8,6 +8,9 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.utils.csp import CSP
+
+from portal.csp import tile_source
 
 from .env import env_bool, env_int, env_list, env_str
 
@@ -64,6 +67,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "portal.csp.AdminContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -318,9 +323,46 @@ SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Hardening: the site's absolute URL, the Content-Security-Policy, the bench's endpoints.
+# SITE_URL makes every absolute link (mails, RSS feed, Wagtail's WAGTAILADMIN_BASE_URL
+# and default Site, kept in step by a post_migrate hook): https in production.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Content-Security-Policy (Django's middleware, portal/csp.py): the site's own scripts
+# and styles only, images from the site, data: and the map's tile host.
+CSP_MAP_TILES_HOSTS = env_list(
+    "CSP_MAP_TILES_HOSTS", [source for source in [tile_source(TENANT_MAP_TILES_URL)] if source]
+)
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:", *CSP_MAP_TILES_HOSTS],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "frame-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# Wagtail's admin writes style attributes and a few inline scripts (date widgets, inline
+# panels): there, and only there, both may be inline, images may be blob: (upload
+# previews) and the admin frames its own previews.
+CSP_ADMIN_PATH_PREFIXES = ("/admin/", "/django-admin/")
+SECURE_CSP_ADMIN = SECURE_CSP | {
+    "script-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [*SECURE_CSP["img-src"], "blob:"],
+    "frame-ancestors": [CSP.SELF],
+}
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("django.template.context_processors.csp")
+# /_bench/ (bench/run.py): only when BENCH_ENDPOINTS is on; production refuses it
+# (the bench's servers use portal.settings.bench).
+BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
+
 # Wagtail
 WAGTAIL_SITE_NAME = "Echanger Habiter"
-WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILDOCS_SERVE_METHOD = "serve_view"

@@ -1,5 +1,7 @@
 """Production settings: secrets are required, HTTPS is assumed behind a proxy."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .env import env_bool, env_int, env_list, env_str
 
@@ -7,9 +9,18 @@ DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY", required=True)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured("The environment variable ALLOWED_HOSTS is required.")
+
+# Every absolute link (mails, feed, Wagtail) is built from SITE_URL: required, and https.
+SITE_URL = env_str("SITE_URL", required=True).rstrip("/")
+if not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured(f"SITE_URL must be an https:// URL in production ({SITE_URL}).")
+WAGTAILADMIN_BASE_URL = SITE_URL
+# The bench's endpoints never exist in production (bench/run.py serves with
+# portal.settings.bench, which turns them on after these lines).
+if env_bool("BENCH_ENDPOINTS", False):
+    raise ImproperlyConfigured("BENCH_ENDPOINTS must not be set in production.")
+BENCH_ENDPOINTS = False
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

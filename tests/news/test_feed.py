@@ -49,3 +49,16 @@ def test_feed_keeps_the_twenty_latest(client, news_index, make_note):
 
 def test_unknown_sub_route_is_404(client, news_index):
     assert client.get("/actualites/inconnu/").status_code == 404
+
+
+def test_feed_links_start_with_site_url(client, news_index, make_note, settings):
+    """Whatever host serves the feed, its links are those of SITE_URL."""
+    settings.SITE_URL = "https://portail.example.org"
+    make_note("Note de juin")
+    response = client.get("/actualites/flux/", HTTP_HOST="localhost")
+    channel = ET.fromstring(response.content).find("channel")  # noqa: S314
+    assert channel.findtext("link") == "https://portail.example.org/actualites/"
+    links = [item.findtext("link") for item in channel.findall("item")]
+    guids = [item.findtext("guid") for item in channel.findall("item")]
+    assert links == guids == ["https://portail.example.org/actualites/note-1/"]
+    assert b'href="https://portail.example.org/actualites/flux/"' in response.content
