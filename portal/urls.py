@@ -23,6 +23,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("recherche/", search_views.search, name="search"),
     path("bourse/", include("bourse.stats.urls")),  # before bourse.urls: /bourse/statistiques/
+    path("bourse/", include("bourse.partners.urls")),  # before bourse.urls: partner space
     path("bourse/", include("bourse.urls")),
     path("contact/", include("bourse.contact.urls")),
     path("dossiers/", include("bourse.exchanges.urls")),

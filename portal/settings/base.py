@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "bourse.tenants",
     "bourse.chains",
     "bourse.stats",
+    "bourse.partners",
     "search",
     "portal",
     # Wagtail
