@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from bourse.models import StaffRole
 from bourse.stats.compute import recompute_statistics
 from tests.axe import assert_no_axe_violations
+from tests.browser.signin import fill_sign_in
 
 from .conftest import PASSWORD_STAFF, done, html_tables
 
@@ -68,9 +69,7 @@ def test_partner_filters_the_public_statistics_and_downloads_a_table(page, world
 
 def test_agent_opens_the_staff_statistics(page, world):
     page.goto("/bourse/espace-bailleur/statistiques/")
-    page.get_by_label("Nom d’utilisateur").fill("agent-ssdh")
-    page.get_by_label("Mot de passe").fill(PASSWORD_STAFF)
-    page.get_by_role("button", name="Se connecter").click()
+    fill_sign_in(page, "agent-ssdh", PASSWORD_STAFF)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Seine-Saint-Denis Habitat")
     expect(page.get_by_role("table", name="Délais moyens par étape")).to_be_visible()
     expect(page.get_by_role("table", name="Alertes en cours")).to_be_visible()
