@@ -5,6 +5,7 @@ header says who is signed in."""
 import time
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.test import override_settings
 
@@ -232,6 +233,7 @@ def test_password_reset_for_every_role(client, accounts, role, django_capture_on
     stored = OutboundEmail.objects.get(kind="password_reset")
     assert stored.to == [user.email]
     assert len(mail.outbox) == 1 and "/mot-de-passe/nouveau/" in mail.outbox[0].body
+    assert f"{settings.SITE_URL}/mot-de-passe/nouveau/" in mail.outbox[0].body
 
 
 def test_password_reset_answers_the_same_for_an_unknown_address(client, accounts):
