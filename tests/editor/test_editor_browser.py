@@ -24,14 +24,13 @@ ENGLISH = re.compile(
 
 
 @pytest.fixture(autouse=True)
-def _no_autosave_on_sqlite(settings):
-    """Wagtail 8 autosaves the page being edited; on SQLite's shared in-memory
-    test database that write and the "Publier" one may collide ("table is
-    locked"). PostgreSQL runs keep the autosave."""
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        settings.WAGTAIL_AUTOSAVE_INTERVAL = 0
+def _no_autosave(settings):
+    """Wagtail 8 autosaves the page being edited (a POST 0.5 s after the last
+    keystroke). A script clicks "Publier" within that window, which a person
+    rarely does: the two requests then collide (SQLite: "database is locked";
+    PostgreSQL: the publication posted to the "add" address of a page the
+    autosave has just created, 400). The test is about publishing: no autosave."""
+    settings.WAGTAIL_AUTOSAVE_INTERVAL = 0
 
 
 def sign_in(page, username: str, password: str, next_url: str = "/admin/") -> None:
@@ -65,8 +64,15 @@ def add_block(page, label: str) -> None:
 
 
 def type_rich_text(page, index: int, text: str) -> None:
-    page.locator(".public-DraftEditor-content").nth(index).click()
-    page.keyboard.type(text)
+    """Type into the ``index``-th rich-text (Draftail) editor of the form."""
+    editor = page.locator(".public-DraftEditor-content").nth(index)
+    expect(editor).to_be_editable()
+    editor.click()
+    editor.press_sequentially(text)
+    expect(editor).to_contain_text(text)
+    # Draftail copies its content into the form's hidden input on blur/change.
+    editor.blur()
+    page.wait_for_timeout(300)
 
 
 def test_editor_publishes_a_note_a_banner_message_and_the_kit_password(
