@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import permissions
+from .dashboard import panels_for as dashboard_panels
 from .eligibility import is_eligible, opposed_contingent
 from .forms import (
     AgentCreateForm,
@@ -164,6 +165,7 @@ def dashboard(request):
     landlord = landlord_from_request(request)
     user = request.user
     context = staff_context(request, landlord=landlord)
+    context["todo"] = dashboard_panels(user)
     if landlord is None:
         # The AMO: every landlord at a glance.
         context["landlords"] = Landlord.objects.annotate(

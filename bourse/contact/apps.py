@@ -7,3 +7,8 @@ class ContactConfig(AppConfig):
     label = "contact"
     verbose_name = _("Formulaire de contact")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import dashboard
+
+        dashboard.connect()

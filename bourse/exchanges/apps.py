@@ -7,3 +7,8 @@ class ExchangesConfig(AppConfig):
     label = "exchanges"
     verbose_name = _("Dossiers d’échange")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import dashboard
+
+        dashboard.connect()

@@ -10,8 +10,10 @@ class TenantsConfig(AppConfig):
 
     def ready(self):
         from . import (
+            dashboard,
             exchange_files,  # noqa: F401  (connects the exchange-file receivers)
             signin,
         )
 
         signin.connect()
+        dashboard.connect()
