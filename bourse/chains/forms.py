@@ -12,7 +12,8 @@ class AcceptForm(forms.Form):
         max_length=40,
         required=False,
         help_text=_(
-            "Il figure sur l’attestation d’enregistrement de votre demande de logement social."
+            "18 caractères, par exemple 075 06 23 012345 GDPUB (avec ou sans espaces) : il "
+            "figure sur l’attestation d’enregistrement de votre demande de logement social."
         ),
     )
 

@@ -23,11 +23,10 @@ from bourse.models import Dwelling
 
 from . import signals
 from .models import OPEN_STEPS, ActorKind, ExchangeEvent, ExchangeFile, ExchangeParty, Step
-from .workflow import InvalidData
+from .workflow import InvalidData, valid_nur
 
 MIN_PARTIES = 2
 MAX_PARTIES = 5
-NUR_MAX_LENGTH = 30
 
 
 @dataclass
@@ -78,11 +77,10 @@ def open_exchange_file(
             _("Un dossier d’échange réunit de %(min)s à %(max)s ménages.")
             % {"min": MIN_PARTIES, "max": MAX_PARTIES}
         )
-    nurs = [" ".join(str(s.nur or "").split()) for s in specs]
-    if not all(nurs):
+    if not all(str(s.nur or "").strip() for s in specs):
         raise InvalidData(_("Le NUR de chaque ménage est nécessaire pour créer le dossier."))
-    if any(len(n) > NUR_MAX_LENGTH for n in nurs):
-        raise InvalidData(_("Un NUR a au plus %(max)s caractères.") % {"max": NUR_MAX_LENGTH})
+    today = timezone.localdate(now) if now else None
+    nurs = [valid_nur(s.nur, today) for s in specs]  # THE NUR rule, canonical form
     left_ids = [_pk(s.dwelling_left) for s in specs]
     if len(set(left_ids)) != len(left_ids):
         raise InvalidData(_("Un même logement figure deux fois dans le dossier."))

@@ -42,7 +42,9 @@ class Scenario:
     landlords: tuple[int, ...]  # indexes in bourse.demo.LANDLORDS, one per household
     nurs_days_ago: int
     # (action, days ago, data); "decide" takes the household's position and decision;
-    # "cal" the days from the NURs to the CAL dates.
+    # "cal" the days from the NURs to the CAL dates. The dates hold together as the
+    # workflow's rules ask (a decision on or after its CAL, a move date inside the
+    # move period, completion on or after the move date).
     steps: tuple = ()
     tenant_renounces: bool = False
 
@@ -145,7 +147,7 @@ SCENARIOS = (
         (
             ("start_pre_instruction", 118, {}),
             ("validate_pre_instruction", 114, {}),
-            ("schedule_cal", 104, {"cal": (90, 94)}),
+            ("schedule_cal", 104, {"cal": (58, 62)}),
             ("decide", 60, {"position": 1, "decision": A}),
             ("decide", 58, {"position": 2, "decision": A}),
             ("set_move_period", 50, {"period": (30, 20)}),
@@ -202,7 +204,7 @@ SCENARIOS = (
             ("validate_pre_instruction", 45, {}),
             ("schedule_cal", 35, {"cal": (42, 44, 47)}),
             ("decide", 8, {"position": 1, "decision": A}),
-            ("decide", 5, {"position": 3, "decision": R}),
+            ("decide", 3, {"position": 3, "decision": R}),
         ),
     ),
     Scenario(
@@ -329,6 +331,13 @@ def load() -> list[str]:
     return created
 
 
+def _demo_nur(dwelling, number: int, now) -> str:
+    """A NUR of the SNE structure (``workflow.valid_nur``): the dwelling's department,
+    a request filed about a year ago, a sequence number, the public internet desk."""
+    filed = timezone.localdate(now) - dt.timedelta(days=365)
+    return f"0{dwelling.commune_id[:2]}{filed:%m%y}{number:06d}GDPUB"
+
+
 def _create(scenario: Scenario, landlords, picker: _Picker, first_number: int) -> bool:
     now = timezone.now().replace(hour=10, minute=0, second=0, microsecond=0)
     specs = []
@@ -343,7 +352,7 @@ def _create(scenario: Scenario, landlords, picker: _Picker, first_number: int) -
         specs.append(
             {
                 "dwelling_left": dwelling,
-                "nur": f"0{dwelling.commune_id}{first_number + index + 1:06d}",
+                "nur": _demo_nur(dwelling, first_number + index + 1, now),
                 "tenant_user": picker.tenant(dwelling, first_number + index + 1),
             }
         )

@@ -3,6 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,7 +12,7 @@ from bourse.eligibility import contingent_position
 from bourse.models import Position, Reservataire, ReservataireKind
 
 from .models import CLOSED_STEPS, STEP_NUMBERS, ActorKind, CalDecision, Step
-from .workflow import TRANSITIONS
+from .workflow import TRANSITIONS, nur_display
 
 TRACK = (
     (1, gettext_lazy("Création — NUR transmis")),
@@ -102,11 +103,17 @@ def event_summary(event) -> str:
             "end": _day(d.get("end")),
         }
     if action in ("set_move_date", "set_completion"):
-        return _day(d.get("date"))
+        return _day(d.get("date")) + _period_change(d)
     if action in ("edit_move_date", "edit_completion"):
         return _("%(before)s → %(date)s") % {
             "before": _day(d.get("before")) or "—",
             "date": _day(d.get("date")),
+        } + _period_change(d)
+    if action == "correct_nur":
+        return _("Ménage %(n)s : NUR %(before)s → %(nur)s") % {
+            "n": d.get("party", ""),
+            "before": d.get("before") or "—",
+            "nur": nur_display(d.get("nur", "")),
         }
     if action == "undo":
         return _("Action annulée : %(action)s") % {"action": action_label(d.get("undone", ""))}
@@ -116,6 +123,132 @@ def event_summary(event) -> str:
             "closure": Step(closure).label.lower() if closure else ""
         }
     return ""
+
+
+def confirmation_lines(file, preview, data) -> list[str]:
+    """What a consequential action will do, in plain French (the confirmation pages)."""
+    action = preview.action
+    to_label = str(Step(preview.to_step).label)
+    reason = data.get("reason") or preview.reason
+    lines = []
+    if action == "close_by_landlord":
+        lines.append(
+            _(
+                "Le dossier %(ref)s sera clos à l’étape « %(step)s », pour le motif : "
+                "« %(reason)s »."
+            )
+            % {"ref": file.reference, "step": Step(preview.from_step).label, "reason": reason}
+        )
+        lines.append(
+            _(
+                "Les locataires et les bailleurs du dossier seront prévenus par courriel ; les "
+                "annonces des locataires redeviendront visibles s’ils sont toujours éligibles. "
+                "Un dossier clos peut être réactivé."
+            )
+        )
+    elif action == "renounce":
+        lines.append(
+            _(
+                "Vous renoncez à l’échange : le dossier %(ref)s sera clos pour tous les "
+                "ménages, pour le motif : « %(reason)s »."
+            )
+            % {"ref": file.reference, "reason": reason}
+        )
+        lines.append(
+            _(
+                "Vos bailleurs et les autres ménages seront prévenus par courriel. Si vous êtes "
+                "toujours éligible, votre annonce redeviendra visible."
+            )
+        )
+    elif action == "undo":
+        event = preview.undo_event
+        lines.append(
+            _(
+                "L’action « %(label)s » du %(date)s (%(actor)s) sera annulée : le dossier "
+                "reviendra à l’étape « %(step)s » et les dates que cette action avait "
+                "saisies seront effacées."
+            )
+            % {
+                "label": action_label(event.action) if event else "",
+                "date": date_format(timezone.localtime(event.at), "d/m/Y H:i") if event else "",
+                "actor": actor_label(event) if event else "",
+                "step": to_label,
+            }
+        )
+    elif action == "reopen":
+        lines.append(
+            _("Le dossier %(ref)s sera réactivé : il reviendra à l’étape « %(step)s ».")
+            % {"ref": file.reference, "step": to_label}
+        )
+        if file.step == Step.CLOSED_AFTER_CAL:
+            lines.append(_("La décision de la CAL qui avait clos le dossier sera retirée."))
+        lines.append(
+            _(
+                "Les locataires et les bailleurs seront prévenus ; les annonces des locataires "
+                "sortiront de nouveau de la recherche."
+            )
+        )
+    elif action == "record_cal_decision":
+        party = preview.party
+        decision = CalDecision(data["decision"]).label
+        lines.append(
+            _("Décision de la CAL du %(date)s pour le ménage %(n)s (%(landlord)s) : « %(d)s ».")
+            % {
+                "date": _day(party.cal_date) if party else "",
+                "n": party.position if party else "",
+                "landlord": party.landlord.name if party else "",
+                "d": decision,
+            }
+        )
+        if preview.to_step in CLOSED_STEPS:
+            lines.append(
+                _(
+                    "Le dossier sera clos (« %(step)s ») ; les locataires et les bailleurs "
+                    "seront prévenus."
+                )
+                % {"step": to_label}
+            )
+        elif preview.to_step == Step.ATTRIBUTED:
+            lines.append(
+                _(
+                    "Toutes les CAL auront attribué : le dossier passera à l’étape « %(step)s » "
+                    "et les locataires et les bailleurs seront prévenus."
+                )
+                % {"step": to_label}
+            )
+        else:
+            lines.append(_("Le dossier attendra la décision des autres CAL."))
+    elif action == "set_completion":
+        lines.append(
+            _(
+                "L’échange sera noté réalisé le %(date)s : le dossier passera à l’étape "
+                "« %(step)s » et les locataires et les bailleurs seront prévenus."
+            )
+            % {"date": _day(preview.details.get("date")), "step": to_label}
+        )
+    elif action == "edit_completion":
+        lines.append(
+            _("La date de réalisation de l’échange passera du %(before)s au %(date)s.")
+            % {
+                "before": _day(preview.details.get("before")) or "—",
+                "date": _day(preview.details.get("date")),
+            }
+        )
+    lines.append(_("Cette action sera inscrite dans l’historique du dossier, à votre nom."))
+    return lines
+
+
+def _period_change(details) -> str:
+    period = details.get("period")
+    if not period:
+        return ""
+    before = period.get("before") or [None, None]
+    return _(" ; période de déménagement du %(b0)s au %(b1)s → du %(start)s au %(end)s") % {
+        "b0": _day(before[0]) or "—",
+        "b1": _day(before[1]) or "—",
+        "start": _day(period.get("start")),
+        "end": _day(period.get("end")),
+    }
 
 
 def step_label(value: str) -> str:

@@ -76,6 +76,55 @@ class DateForm(ActionForm):
         return {"date": self.cleaned_data["date"]}
 
 
+class MoveDateForm(DateForm):
+    """The move date; the move period may be changed in the same action (recorded)."""
+
+    period_start = forms.DateField(
+        label=_("Nouveau début de la période de déménagement (facultatif)"),
+        required=False,
+        widget=DateInput(),
+        error_messages={"invalid": _("Date invalide.")},
+    )
+    period_end = forms.DateField(
+        label=_("Nouvelle fin de la période de déménagement (facultatif)"),
+        required=False,
+        widget=DateInput(),
+        error_messages={"invalid": _("Date invalide.")},
+    )
+
+    def action_data(self):
+        data = super().action_data()
+        if self.cleaned_data.get("period_start") or self.cleaned_data.get("period_end"):
+            data["period_start"] = self.cleaned_data.get("period_start")
+            data["period_end"] = self.cleaned_data.get("period_end")
+        return data
+
+
+class NurCorrectionForm(ActionForm):
+    """A landlord corrects a household's NUR, with a reason (``workflow.valid_nur``)."""
+
+    nur = forms.CharField(
+        label=_("NUR corrigé"),
+        max_length=40,
+        help_text=_("18 caractères, par exemple 075 06 23 012345 GDPUB (avec ou sans espaces)."),
+        error_messages={"required": _("Saisissez le NUR.")},
+    )
+    reason = forms.CharField(
+        label=_("Motif de la correction"),
+        max_length=MAX_REASON_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Le motif est obligatoire.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.party is not None:
+            self.fields["nur"].initial = self.party.nur
+
+    def action_data(self):
+        return {"nur": self.cleaned_data["nur"], "reason": self.cleaned_data["reason"]}
+
+
 class MovePeriodForm(ActionForm):
     start = forms.DateField(
         label=_("Début de la période de déménagement"),
@@ -132,12 +181,13 @@ FORMS = {
     "edit_cal_dates": CalDatesForm,
     "record_cal_decision": CalDecisionForm,
     "set_move_period": MovePeriodForm,
-    "set_move_date": DateForm,
-    "edit_move_date": DateForm,
+    "set_move_date": MoveDateForm,
+    "edit_move_date": MoveDateForm,
     "set_completion": DateForm,
     "edit_completion": DateForm,
     "close_by_landlord": ReasonForm,
     "renounce": ReasonForm,
+    "correct_nur": NurCorrectionForm,
 }
 
 
@@ -154,9 +204,12 @@ def decorate(form: ActionForm) -> ActionForm:
         if isinstance(widget, forms.HiddenInput | forms.RadioSelect):
             continue
         widget.attrs["class"] = "form-control"
+        described = [f"{form[name].auto_id}-aide"] if field.help_text else []
         if form.is_bound and form.errors.get(name):
             widget.attrs["aria-invalid"] = "true"
-            widget.attrs["aria-describedby"] = f"{form[name].auto_id}-erreur"
+            described.insert(0, f"{form[name].auto_id}-erreur")
+        if described:
+            widget.attrs["aria-describedby"] = " ".join(described)
     return form
 
 

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Prefetch, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -229,6 +230,7 @@ def file_page(request, pk):
 
 SUCCESS = {
     "close_by_landlord": gettext_lazy("Le dossier est clos."),
+    "correct_nur": gettext_lazy("Le NUR est corrigé ; la correction figure dans l’historique."),
     "reopen": gettext_lazy("Le dossier est réactivé."),
     "undo": gettext_lazy("L’action est annulée : le dossier revient à l’étape précédente."),
 }
@@ -249,14 +251,16 @@ def file_action(request, pk, action):
             raise Http404
     form = form_for(action, request.POST, file=file, parties=parties, party=party)
     if form.is_valid():
+        confirmed = action not in CONFIRM or request.POST.get(CONFIRM_FIELD) == "1"
         try:
-            workflow.perform(
+            result = workflow.perform(
                 file,
                 action,
                 request.user,
                 expected_step=form.cleaned_data["expected_step"],
                 party=party,
                 data=form.action_data(),
+                dry_run=not confirmed,
             )
         except workflow.StaleStep as error:
             messages.error(request, str(error))
@@ -264,8 +268,19 @@ def file_action(request, pk, action):
         except workflow.NotAllowed as error:
             return forbidden(request, str(error))
         except workflow.TransitionError as error:
-            form.add_error(None, str(error))
+            add_refusal(form, error)
         else:
+            if not confirmed:
+                return render(
+                    request,
+                    "exchanges/confirm.html",
+                    staff_context(
+                        request,
+                        **confirmation_context(file, parties, form, result),
+                        post_url=reverse("exchanges:action", args=[file.pk, action]),
+                        back_url=reverse("exchanges:file", args=[file.pk]),
+                    ),
+                )
             message = SUCCESS.get(action) or _("« %(action)s » : c’est enregistré.") % {
                 "action": workflow.TRANSITIONS[action].label
             }
@@ -276,6 +291,49 @@ def file_action(request, pk, action):
     context = file_page_context(request, file, _parties(file), bound=(key, form))
     context["error_action"] = key
     return render(request, "exchanges/file.html", context, status=400)
+
+
+# --- Confirmation of the consequential actions ----------------------------------------
+
+# Closing, undoing, reopening, renouncing, a CAL decision and the completion are
+# confirmed: the first POST checks everything (``perform(dry_run=True)``: nothing
+# changes) and shows what will happen with a "Confirmer" button that posts the same
+# data again with ``confirmer=1``. No JavaScript needed.
+CONFIRM = frozenset(
+    {
+        "close_by_landlord",
+        "undo",
+        "reopen",
+        "renounce",
+        "record_cal_decision",
+        "set_completion",
+        "edit_completion",
+    }
+)
+CONFIRM_FIELD = "confirmer"
+
+
+def add_refusal(form, error):
+    """The refusal next to its field when the rule names one the form has."""
+    name = getattr(error, "field", None)
+    if name in form.fields:
+        form.add_error(name, str(error))
+    else:
+        form.add_error(None, str(error))
+
+
+def confirmation_context(file, parties, form, preview) -> dict:
+    hidden = [bound.as_hidden() for bound in form if bound.name in form.cleaned_data]
+    return {
+        "file": file,
+        "preview": preview,
+        "label": workflow.TRANSITIONS[preview.action].label,
+        "danger": workflow.TRANSITIONS[preview.action].danger or preview.to_step in CLOSED_STEPS,
+        "lines": display.confirmation_lines(file, preview, form.cleaned_data),
+        "hidden_fields": hidden,
+        "party": preview.party,
+        "confirm_field": CONFIRM_FIELD,
+    }
 
 
 # --- The exchange agreement ------------------------------------------------------------
@@ -353,24 +411,36 @@ def tenant_file(request, pk):
 def tenant_renounce(request, pk):
     file = _tenant_file(request, pk)
     parties = _parties(file)
-    form = decorate(form_for("renounce", request.POST, file=file, parties=parties))
+    form = form_for("renounce", request.POST, file=file, parties=parties)
     if form.is_valid():
+        confirmed = request.POST.get(CONFIRM_FIELD) == "1"
         try:
-            workflow.perform(
+            result = workflow.perform(
                 file,
                 "renounce",
                 request.user,
                 expected_step=form.cleaned_data["expected_step"],
                 data=form.action_data(),
+                dry_run=not confirmed,
             )
         except workflow.StaleStep as error:
             messages.error(request, str(error))
             return redirect("exchanges:tenant_file", pk=file.pk)
         except workflow.TransitionError as error:
-            form.add_error(None, str(error))
+            add_refusal(form, error)
         else:
+            if not confirmed:
+                return render(
+                    request,
+                    "exchanges/tenant_confirm.html",
+                    {
+                        **confirmation_context(file, parties, form, result),
+                        "post_url": reverse("exchanges:renounce", args=[file.pk]),
+                        "back_url": reverse("exchanges:tenant_file", args=[file.pk]),
+                    },
+                )
             messages.success(request, _("Vous avez renoncé à l’échange : le dossier est clos."))
             return redirect("exchanges:tenant_file", pk=file.pk)
     file.refresh_from_db()
-    context = tenant_context(request, file, form=form)
+    context = tenant_context(request, file, form=decorate(form))
     return render(request, "exchanges/tenant_file.html", context, status=400)

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -89,7 +90,143 @@ class StaleStep(WrongStep):
 
 
 class InvalidData(TransitionError):
-    pass
+    """Refused data; ``field`` names the form field the message goes next to."""
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+# --- The rules of the exchange files (one function each) ----------------------------
+#
+# The screens, the tenants' app and the chains call these; ``perform`` applies them.
+
+# The NUR ("numéro unique d’enregistrement" of a social-housing application) is
+# issued by the SNE (système national d’enregistrement des demandes de logement
+# locatif social, in service since 28 March 2011 — territoires.gouv.fr, "Gérer les
+# demandes de logement social"; in Île-de-France the registration is regional).
+# Its 18 characters are: the code of the department (3 characters: 075, 093, 02A…;
+# the regional registration of Île-de-France shows 111), the month and the year
+# of filing (2 + 2 digits), a sequence number (6 digits) and the code of the
+# registering desk ("guichet enregistreur", 5 letters or digits) — "composé du code
+# du département, de l’année et du mois du dépôt de la demande, d’un numéro
+# séquentiel … et du code de l’organisme qui a enregistré la première demande
+# (18 chiffres en tout)" (ooreka.fr, "Numéro unique départemental"); an attestation
+# of regional registration dated 18/12/2023 for a request filed on 01/10/2023
+# reads 111 10 23 012345 GDPUB ("GDPUB": the public internet desk), which fixes
+# the order month then year. Spaces (and hyphens) are ignored; the canonical form
+# is upper case without spaces.
+NUR_PATTERN = re.compile(
+    r"^(?P<department>\d{3}|02[AB])(?P<month>\d{2})(?P<year>\d{2})"
+    r"(?P<sequence>\d{6})(?P<desk>[A-Z0-9]{5})$"
+)
+NUR_EXAMPLE = "075 06 23 012345 GDPUB"
+
+
+def nur_display(nur: str) -> str:
+    """The canonical NUR grouped as on the attestation (075 06 23 012345 GDPUB)."""
+    match = NUR_PATTERN.match(nur or "")
+    if match is None:
+        return nur or ""
+    return " ".join(match.groups())
+
+
+def valid_nur(value, today: dt.date | None = None) -> str:
+    """THE NUR rule: the canonical NUR (upper case, no spaces), or ``InvalidData``.
+
+    Structure above; the month is 01–12 and the filing month is not after the
+    current month (a request is not filed in the future).
+    """
+    nur = re.sub(r"[\s\-.]+", "", str(value or "")).upper()
+    match = NUR_PATTERN.match(nur)
+    refusal = _(
+        "Ce numéro n’a pas la forme d’un numéro unique d’enregistrement (NUR) : "
+        "18 caractères, par exemple « %(example)s » — le code du département (3), "
+        "le mois et l’année du dépôt de la demande (2 + 2 chiffres), le numéro "
+        "d’ordre (6 chiffres) et le code du guichet enregistreur (5 lettres ou "
+        "chiffres). Il figure sur l’attestation d’enregistrement de votre demande "
+        "de logement social."
+    ) % {"example": NUR_EXAMPLE}
+    if match is None:
+        raise InvalidData(refusal, field="nur")
+    month, year = int(match["month"]), 2000 + int(match["year"])
+    if not 1 <= month <= 12:
+        raise InvalidData(refusal, field="nur")
+    today = today or timezone.localdate()
+    if (year, month) > (today.year, today.month):
+        raise InvalidData(
+            _("Le mois de dépôt indiqué dans ce NUR (%(month)02d/%(year)s) est dans le futur.")
+            % {"month": month, "year": year},
+            field="nur",
+        )
+    return nur
+
+
+def check_cal_decision_not_before_cal_date(party: ExchangeParty, day: dt.date) -> None:
+    """A party's CAL decision is recorded on or after the date of its CAL."""
+    if party.cal_date is None or day < party.cal_date:
+        raise InvalidData(
+            _(
+                "La CAL de ce ménage se réunit le %(date)s : sa décision ne peut pas être "
+                "saisie avant."
+            )
+            % {"date": _fr(party.cal_date) if party.cal_date else "—"},
+            field="decision",
+        )
+
+
+def check_move_period(file: ExchangeFile, start: dt.date, end: dt.date) -> None:
+    """A move period ends on or after its start, which is on or after the attribution."""
+    if end < start:
+        raise InvalidData(_("La fin de la période de déménagement précède son début."), field="end")
+    if file.attributed_on and start < file.attributed_on:
+        raise InvalidData(
+            _(
+                "La période de déménagement ne peut pas commencer avant l’attribution "
+                "par les CAL (le %(date)s)."
+            )
+            % {"date": _fr(file.attributed_on)},
+            field="start",
+        )
+
+
+def check_move_date_in_move_period(start: dt.date, end: dt.date, day: dt.date) -> None:
+    """A move date lies inside the move period (both days included)."""
+    if start is None or end is None or not start <= day <= end:
+        raise InvalidData(
+            _(
+                "La date de déménagement doit être comprise dans la période de "
+                "déménagement (du %(start)s au %(end)s), ou modifiez la période en même temps."
+            )
+            % {"start": _fr(start), "end": _fr(end)},
+            field="date",
+        )
+
+
+def check_completion_date(move_date: dt.date | None, day: dt.date, today: dt.date) -> None:
+    """An exchange is completed on or after its move date, and not in the future."""
+    if day > today:
+        raise InvalidData(_("La date de réalisation ne peut pas être dans le futur."), field="date")
+    if move_date is not None and day < move_date:
+        raise InvalidData(
+            _("La date de réalisation ne peut pas précéder la date de déménagement (le %(date)s).")
+            % {"date": _fr(move_date)},
+            field="date",
+        )
+
+
+def may_undo(user, event: ExchangeEvent) -> bool:
+    """ "Annuler l’action": only staff of the landlord whose user did the action, or the AMO."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if staff_permissions.is_super_admin(user):
+        return True
+    landlord = staff_permissions.user_landlord(user)
+    return landlord is not None and landlord.pk == event.actor_landlord_id
+
+
+def _fr(day) -> str:
+    return day.strftime("%d/%m/%Y") if day else "—"
 
 
 # --- The table --------------------------------------------------------------------
@@ -110,6 +247,7 @@ class Req(enum.StrEnum):
     CAL_DECISION = "cal_decision"  # attribution / non-attribution / refusal
     MOVE_PERIOD = "move_period"  # a start and an end date
     DATE = "date"  # one date (move date, completion date)
+    NUR = "nur"  # a NUR of the right structure (``valid_nur``)
 
 
 LANDLORDS = frozenset({Actor.FILE_LANDLORD, Actor.SUPER_ADMIN})
@@ -161,6 +299,7 @@ class Context:
     previous_file: dict = field(default_factory=dict)
     previous_parties: dict = field(default_factory=dict)
     dirty: set = field(default_factory=set)
+    roles: set = field(default_factory=set)
 
     def set_file(self, name, value):
         if name not in self.previous_file:
@@ -286,7 +425,8 @@ def _record_cal_decision(ctx: Context):
         raise InvalidData(_("La décision de la CAL de ce ménage est déjà saisie."))
     decision = ctx.data.get("decision")
     if decision not in CalDecision.values:
-        raise InvalidData(_("Choisissez la décision de la CAL."))
+        raise InvalidData(_("Choisissez la décision de la CAL."), field="decision")
+    check_cal_decision_not_before_cal_date(party, ctx.today)
     ctx.set_party(party, "cal_decision", decision)
     ctx.set_party(party, "cal_decision_on", ctx.today)
     ctx.details["decision"] = decision
@@ -321,22 +461,51 @@ def _record_cal_decision(ctx: Context):
 def _set_move_period(ctx: Context):
     start, end = ctx.data.get("start"), ctx.data.get("end")
     if not isinstance(start, dt.date) or not isinstance(end, dt.date):
-        raise InvalidData(_("Saisissez le début et la fin de la période de déménagement."))
-    if end < start:
-        raise InvalidData(_("La fin de la période de déménagement précède son début."))
-    if ctx.file.attributed_on and start < ctx.file.attributed_on:
-        raise InvalidData(_("La période de déménagement ne peut pas précéder l’attribution."))
+        raise InvalidData(
+            _("Saisissez le début et la fin de la période de déménagement."), field="start"
+        )
+    check_move_period(ctx.file, start, end)
     ctx.set_file("move_period_start", start)
     ctx.set_file("move_period_end", end)
     ctx.details.update(start=start.isoformat(), end=end.isoformat())
 
 
 def _move_date(ctx: Context) -> dt.date:
+    """The move date, inside the move period — which may be changed in the same action
+    (``period_start`` / ``period_end``, recorded in the event's details)."""
     day = ctx.data.get("date")
     if not isinstance(day, dt.date):
-        raise InvalidData(_("Saisissez la date de déménagement."))
-    if ctx.file.attributed_on and day < ctx.file.attributed_on:
-        raise InvalidData(_("La date de déménagement ne peut pas précéder l’attribution."))
+        raise InvalidData(_("Saisissez la date de déménagement."), field="date")
+    start, end = ctx.data.get("period_start"), ctx.data.get("period_end")
+    if start or end:
+        if not isinstance(start, dt.date) or not isinstance(end, dt.date):
+            raise InvalidData(
+                _("Pour modifier la période de déménagement, saisissez son début et sa fin."),
+                field="period_start" if not isinstance(start, dt.date) else "period_end",
+            )
+        try:
+            check_move_period(ctx.file, start, end)
+        except InvalidData as error:
+            raise InvalidData(str(error), field=f"period_{error.field}") from error
+        before = (ctx.file.move_period_start, ctx.file.move_period_end)
+        if (start, end) != before:
+            ctx.details["period"] = {
+                "start": start.isoformat(),
+                "end": end.isoformat(),
+                "before": [_dump(before[0]), _dump(before[1])],
+            }
+            ctx.set_file("move_period_start", start)
+            ctx.set_file("move_period_end", end)
+    check_move_date_in_move_period(ctx.file.move_period_start, ctx.file.move_period_end, day)
+    if ctx.file.completed_on is not None and ctx.file.completed_on < day:
+        raise InvalidData(
+            _(
+                "L’échange est noté réalisé le %(date)s : la date de déménagement ne peut "
+                "pas être postérieure."
+            )
+            % {"date": _fr(ctx.file.completed_on)},
+            field="date",
+        )
     return day
 
 
@@ -369,8 +538,8 @@ def _set_move_date(ctx: Context):
 )
 def _edit_move_date(ctx: Context):
     day = _move_date(ctx)
-    if day == ctx.file.move_date:
-        raise InvalidData(_("C’est déjà la date de déménagement enregistrée."))
+    if day == ctx.file.move_date and "period" not in ctx.details:
+        raise InvalidData(_("C’est déjà la date de déménagement enregistrée."), field="date")
     ctx.details.update(date=day.isoformat(), before=_dump(ctx.file.move_date))
     ctx.set_file("move_date", day)
     ctx.to_step = ctx.file.step
@@ -379,11 +548,12 @@ def _edit_move_date(ctx: Context):
 def _completion_date(ctx: Context) -> dt.date:
     day = ctx.data.get("date")
     if not isinstance(day, dt.date):
-        raise InvalidData(_("Saisissez la date de réalisation de l’échange."))
-    if day > ctx.today:
-        raise InvalidData(_("La date de réalisation ne peut pas être dans le futur."))
+        raise InvalidData(_("Saisissez la date de réalisation de l’échange."), field="date")
+    check_completion_date(ctx.file.move_date, day, ctx.today)
     if ctx.file.attributed_on and day < ctx.file.attributed_on:
-        raise InvalidData(_("La date de réalisation ne peut pas précéder l’attribution."))
+        raise InvalidData(
+            _("La date de réalisation ne peut pas précéder l’attribution."), field="date"
+        )
     return day
 
 
@@ -415,9 +585,47 @@ def _set_completion(ctx: Context):
 def _edit_completion(ctx: Context):
     day = _completion_date(ctx)
     if day == ctx.file.completed_on:
-        raise InvalidData(_("C’est déjà la date de réalisation enregistrée."))
+        raise InvalidData(_("C’est déjà la date de réalisation enregistrée."), field="date")
     ctx.details.update(date=day.isoformat(), before=_dump(ctx.file.completed_on))
     ctx.set_file("completed_on", day)
+
+
+# A tenant corrects its own NUR until the pre-instruction is validated; then the
+# file's landlords (or the AMO) correct it, with a reason.
+NUR_TENANT_STEPS = (Step.CREATED, Step.PRE_INSTRUCTION)
+
+
+@transition(
+    action="correct_nur",
+    label=gettext_lazy("Corriger le NUR"),
+    sources=OPEN_STEPS,
+    target=None,  # stays where it is
+    actors=frozenset({Actor.PARTY_LANDLORD, Actor.SUPER_ADMIN, Actor.FILE_TENANT}),
+    requires=(Req.PARTY, Req.NUR),
+    edit=True,
+)
+def _correct_nur(ctx: Context):
+    party = ctx.party
+    if not ctx.roles & {Actor.PARTY_LANDLORD, Actor.SUPER_ADMIN}:
+        if party.tenant_user_id is None or party.tenant_user_id != getattr(ctx.user, "pk", None):
+            raise NotAllowed(_("Vous ne pouvez corriger que votre propre NUR."))
+        if ctx.file.step not in NUR_TENANT_STEPS:
+            raise InvalidData(
+                _(
+                    "La pré-instruction de votre dossier d’échange est validée : seul votre "
+                    "bailleur peut maintenant corriger votre NUR. Écrivez-lui en donnant "
+                    "le bon numéro."
+                ),
+                field="nur",
+            )
+    else:
+        ctx.reason = _reason(ctx)
+    nur = valid_nur(ctx.data.get("nur"), ctx.today)
+    if nur == party.nur:
+        raise InvalidData(_("C’est déjà le NUR enregistré pour ce ménage."), field="nur")
+    ctx.details.update(party=party.position, nur=nur, before=party.nur)
+    ctx.set_party(party, "nur", nur)
+    ctx.to_step = ctx.file.step
 
 
 def _close(ctx: Context, step: str, reason: str):
@@ -429,10 +637,11 @@ def _close(ctx: Context, step: str, reason: str):
 def _reason(ctx: Context) -> str:
     reason = " ".join(str(ctx.data.get("reason") or "").split())
     if not reason:
-        raise InvalidData(_("Le motif est obligatoire."))
+        raise InvalidData(_("Le motif est obligatoire."), field="reason")
     if len(reason) > MAX_REASON_LENGTH:
         raise InvalidData(
-            _("Le motif est trop long (%(max)s caractères au plus).") % {"max": MAX_REASON_LENGTH}
+            _("Le motif est trop long (%(max)s caractères au plus).") % {"max": MAX_REASON_LENGTH},
+            field="reason",
         )
     return reason
 
@@ -595,6 +804,13 @@ def _undo_target(file, parties, user, *, system=False):
     party = next((p for p in parties if p.pk == event.party_id), None)
     if not (actor_roles(parties, user, party, system=system) & undone.actors):
         raise NotAllowed(_("Vous ne pouvez pas annuler cette action."))
+    if not system and not may_undo(user, event):
+        raise NotAllowed(
+            _(
+                "Seuls l’organisme qui a fait cette action et le super administrateur "
+                "peuvent l’annuler."
+            )
+        )
     return event
 
 
@@ -629,7 +845,14 @@ def available_actions(file, user, parties=None) -> list[Available]:
             for party in parties:
                 if t.action == "record_cal_decision" and party.cal_decision:
                     continue
-                if actor_roles(parties, user, party) & t.actors:
+                roles = actor_roles(parties, user, party)
+                if (
+                    t.action == "correct_nur"
+                    and Actor.FILE_TENANT in roles - LANDLORDS
+                    and not (roles & {Actor.PARTY_LANDLORD, Actor.SUPER_ADMIN})
+                ):
+                    continue  # tenants correct theirs from their contact request
+                if roles & t.actors:
                     result.append(Available(t, party=party))
         elif actor_roles(parties, user) & t.actors:
             result.append(Available(t))
@@ -657,12 +880,14 @@ def perform(
     system: bool = False,
     now: dt.datetime | None = None,
     notify: bool = True,
-) -> ExchangeEvent:
+    dry_run: bool = False,
+):
     """Do ``action`` on ``file`` as ``user`` (or as the scheduled job when ``system``).
 
     Raises ``TransitionError`` (French message) when the table refuses it.
     ``now`` backdates the action (demo content, tests); ``notify=False``
-    sends no mail (demo content).
+    sends no mail (demo content). ``dry_run`` checks everything, changes
+    nothing (rolled back) and returns a ``Preview`` (the confirmation pages).
     """
     t = TRANSITIONS.get(action)
     if t is None:
@@ -718,10 +943,22 @@ def perform(
             today=timezone.localdate(now),
             to_step=t.target,
             mail=t.mail,
+            roles=roles,
         )
         from_step = locked.step
         t.apply(ctx)
         to_step = ctx.to_step or from_step
+        if dry_run:
+            transaction.set_rollback(True)
+            return Preview(
+                action=action,
+                from_step=from_step,
+                to_step=to_step,
+                reason=ctx.reason,
+                details=dict(ctx.details),
+                party=target_party,
+                undo_event=data.get("_undo_event"),
+            )
         if to_step != from_step:
             ctx.set_file("step", to_step)
             ctx.set_file("step_changed_at", now)
@@ -756,6 +993,19 @@ def perform(
 
             notify_event(ctx.mail, locked, event, parties=parties, changed=t.edit)
     return event
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What an action would do (``perform(..., dry_run=True)``): the confirmation pages."""
+
+    action: str
+    from_step: str
+    to_step: str
+    reason: str = ""
+    details: dict = field(default_factory=dict)
+    party: ExchangeParty | None = None
+    undo_event: ExchangeEvent | None = None
 
 
 def _announce(file, from_step, to_step):

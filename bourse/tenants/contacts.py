@@ -25,12 +25,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bourse.exchanges.workflow import InvalidData, TransitionError, valid_nur
+
 from . import answering, exchange_files, lifecycle, notifications
 from .models import ContactRequest, ContactStatus, Listing, ListingStatus, TenantProfile
 
 DAILY_LIMIT = 10
 MESSAGE_MAX_LENGTH = 2000
-NUR_PATTERN = re.compile(r"^[A-Z0-9]{1,30}$")
 OPEN = (ContactStatus.PENDING, ContactStatus.ACCEPTED)
 
 
@@ -39,21 +40,16 @@ class ContactError(Exception):
 
 
 def normalise_nur(value: str) -> str:
-    return re.sub(r"[\s-]+", "", value or "").upper()
+    return re.sub(r"[\s\-.]+", "", value or "").upper()
 
 
 def validate_nur(value: str) -> str:
-    """The NUR, loosely: 1 to 30 letters or digits (spaces and hyphens ignored)."""
-    nur = normalise_nur(value)
-    if not NUR_PATTERN.match(nur):
-        raise ValidationError(
-            _(
-                "Le NUR se compose de 1 à 30 lettres ou chiffres ; il figure sur l’attestation "
-                "d’enregistrement de votre demande de logement social."
-            ),
-            code="invalid_nur",
-        )
-    return nur
+    """The canonical NUR, or ``ValidationError``: THE rule is ``workflow.valid_nur``
+    (structure of the SNE number, accepted with or without spaces)."""
+    try:
+        return valid_nur(value)
+    except InvalidData as error:
+        raise ValidationError(str(error), code="invalid_nur") from error
 
 
 def open_request_between(a: TenantProfile, b: TenantProfile):
@@ -149,7 +145,15 @@ def withdraw(request_obj: ContactRequest, profile: TenantProfile) -> None:
 
 @transaction.atomic
 def set_nur(profile: TenantProfile, value: str) -> str:
+    """Enter or correct the tenant's NUR. A correction reaches their open exchange
+    file (recorded in its timeline) while its pre-instruction is not validated;
+    after that it is refused (``ContactError``) and nothing changes: the file's
+    landlords correct it."""
     nur = validate_nur(value)
+    try:
+        exchange_files.correct_nur_in_open_files(profile, nur)
+    except TransitionError as error:
+        raise ContactError(str(error)) from error
     profile.nur = nur
     profile.save(update_fields=["nur"])
     for request_obj in ContactRequest.objects.filter(

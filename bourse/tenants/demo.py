@@ -395,7 +395,7 @@ def _requests(profiles: dict[int, TenantProfile]) -> None:
             ready_at=now - timedelta(days=2) if ready else None,
         )
         if ready:
-            for profile, nur in ((sender, "0751121012345A"), (receiver, "0931121098765B")):
+            for profile, nur in ((sender, "0751121012345GDPUB"), (receiver, "0931121098765GDPUB")):
                 TenantProfile.objects.filter(pk=profile.pk).update(nur=nur)
 
 

@@ -23,6 +23,8 @@ from django.utils import timezone
 
 from bourse.exchanges import api as exchanges_api
 from bourse.exchanges import signals as exchange_signals
+from bourse.exchanges import workflow
+from bourse.exchanges.models import OPEN_STEPS, ExchangeParty
 from bourse.exchanges.workflow import InvalidData
 
 from . import lifecycle
@@ -62,6 +64,23 @@ def open_file_for_request(request_obj: ContactRequest, opened_by=None, *, notify
         request_obj.exchange_file_opened_at = file.opened_at or timezone.now()
         request_obj.save(update_fields=["exchange_file", "exchange_file_opened_at"])
         return file
+
+
+def correct_nur_in_open_files(profile, nur: str) -> list:
+    """The tenant's corrected NUR reaches its open exchange file(s) (``correct_nur``:
+    recorded in the timeline; refused once the pre-instruction is validated —
+    ``TransitionError``). Returns the files corrected."""
+    corrected = []
+    parties = (
+        ExchangeParty.objects.filter(tenant_user_id=profile.user_id, file__step__in=OPEN_STEPS)
+        .exclude(nur=nur)
+        .select_related("file")
+        .order_by("pk")
+    )
+    for party in parties:
+        workflow.perform(party.file, "correct_nur", profile.user, party=party, data={"nur": nur})
+        corrected.append(party.file)
+    return corrected
 
 
 def open_ready_files(*, notify=True) -> int:

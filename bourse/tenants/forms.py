@@ -365,7 +365,8 @@ class NurForm(forms.Form):
         label=_("Votre numéro unique régional (NUR)"),
         max_length=40,
         help_text=_(
-            "Il figure sur l’attestation d’enregistrement de votre demande de logement social."
+            "18 caractères, par exemple 075 06 23 012345 GDPUB (avec ou sans espaces) : il "
+            "figure sur l’attestation d’enregistrement de votre demande de logement social."
         ),
         error_messages={"required": _("Indiquez votre NUR.")},
     )

@@ -608,6 +608,7 @@ def request_detail(request, pk):
             "receiver__user",
             "sender__listing__commune",
             "receiver__listing__commune",
+            "exchange_file",
         ).filter(Q(sender=profile) | Q(receiver=profile)),
         pk=pk,
     )
@@ -647,9 +648,14 @@ def request_detail(request, pk):
                     raise contacts.ContactError(_("La demande doit d’abord être acceptée."))
                 nur_form = NurForm(request.POST)
                 if nur_form.is_valid():
-                    contacts.set_nur(profile, nur_form.cleaned_data["nur"])
-                    messages.success(request, _("Votre NUR est enregistré."))
-                    return redirect("tenants:request_detail", pk=request_obj.pk)
+                    try:
+                        contacts.set_nur(profile, nur_form.cleaned_data["nur"])
+                    except contacts.ContactError as error:
+                        # Refused (file past its pre-instruction): nothing changed.
+                        nur_form.add_error("nur", str(error))
+                    else:
+                        messages.success(request, _("Votre NUR est enregistré."))
+                        return redirect("tenants:request_detail", pk=request_obj.pk)
             elif action == "visit":
                 visit_form = VisitOutcomeForm(request.POST)
                 if visit_form.is_valid():

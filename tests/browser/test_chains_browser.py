@@ -63,11 +63,11 @@ def test_household_accepts_with_its_nur_another_declines(page, browser, live_ser
     nur = page.get_by_label(re.compile("NUR"))
     nur.fill("!!")
     page.get_by_role("button", name="J’accepte cette chaîne").click()
-    expect(page.locator("#erreur-nur")).to_contain_text("Le NUR se compose")
+    expect(page.locator("#erreur-nur")).to_contain_text("075 06 23 012345 GDPUB")
     assert_no_axe_violations(page, "proposition de chaîne, NUR refusé")
     assert proposal.members.get(position=1).answer == Answer.PENDING
 
-    page.get_by_label(re.compile("NUR")).fill("0931121000001A")
+    page.get_by_label(re.compile("NUR")).fill("093 11 21 000001 gdpub")
     page.get_by_role("button", name="J’accepte cette chaîne").click()
     expect(page.get_by_role("status").first).to_contain_text("Votre accord est enregistré")
     expect(page.get_by_text("1 ménage sur 3 a accepté")).to_be_visible()

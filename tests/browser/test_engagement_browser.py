@@ -109,8 +109,8 @@ def test_visit_outcome_recorded_then_read_by_the_landlord(page, browser, scene, 
     me, other = scene["me"], scene["seekers"][0]
     request_obj = contacts.send_request(me, other.listing, "Bonjour")
     contacts.answer(request_obj, other, accept=True)
-    contacts.set_nur(me, "0931121000001A")
-    contacts.set_nur(other, "0931121000002B")
+    contacts.set_nur(me, "0931121000001GDPUB")
+    contacts.set_nur(other, "0931121000002GDPUB")
     request_obj.refresh_from_db()
     assert request_obj.exchange_file_id
 

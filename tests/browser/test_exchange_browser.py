@@ -75,7 +75,7 @@ def world(live_server):
         specs = [
             {
                 "dwelling_left": dwelling(landlord, n, insee),
-                "nur": f"0930{n}2026000{n}",
+                "nur": f"093062600000{n}GDPUB",
                 "tenant_user": tenants[n],
             }
             for n, landlord, insee in zip(pair, (a, b), ("93048", "75111"), strict=True)
@@ -94,8 +94,15 @@ def sign_in(browser, url, username):
     return page
 
 
-def act(page, button, step_after):
+def act(page, button, step_after, confirm=None):
+    """Click an action's button; ``confirm`` (an axe-core label): the action asks for a
+    confirmation first — check that page, then confirm."""
     page.get_by_role("button", name=button, exact=True).click()
+    if confirm:
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Confirmer :")
+        expect(page.get_by_text("Rien n’est encore enregistré")).to_be_visible()
+        assert_no_axe_violations(page, confirm)
+        page.get_by_role("button", name=re.compile("^Confirmer :")).click()
     expect(page.get_by_role("status").first).to_be_visible()
     expect(page.locator("#etape-actuelle")).to_have_text(step_after)
 
@@ -108,6 +115,12 @@ def test_two_agents_carry_a_file_to_the_exchange_done(browser, world):
     expect(agent_a.get_by_role("heading", level=1)).to_contain_text(file.reference)
     assert_no_axe_violations(agent_a, "page d’un dossier créé")
     act(agent_a, "Démarrer la pré-instruction", "En pré-instruction")
+    # "Annuler l'action" asks first; going back changes nothing.
+    agent_a.get_by_role("button", name="Annuler l’action").click()
+    expect(agent_a.get_by_text("sera annulée")).to_be_visible()
+    assert_no_axe_violations(agent_a, "confirmation : annuler l’action")
+    agent_a.get_by_role("link", name="Revenir au dossier sans rien changer").click()
+    expect(agent_a.locator("#etape-actuelle")).to_have_text("En pré-instruction")
 
     agent_b = sign_in(browser, world["url"], "agent-b")
     agent_b.goto(f"/dossiers/{file.pk}/")
@@ -115,7 +128,7 @@ def test_two_agents_carry_a_file_to_the_exchange_done(browser, world):
 
     # CAL dates nine days apart are refused, then fixed.
     agent_a.reload()
-    first = TODAY + dt.timedelta(days=10)
+    first = TODAY  # the CALs meet today: their decisions may be recorded today
     agent_a.get_by_label(re.compile("Date de la CAL — ménage 1")).fill(first.isoformat())
     agent_a.get_by_label(re.compile("Date de la CAL — ménage 2")).fill(
         (first + dt.timedelta(days=9)).isoformat()
@@ -123,14 +136,17 @@ def test_two_agents_carry_a_file_to_the_exchange_done(browser, world):
     agent_a.get_by_role("button", name="Valider l’instruction et saisir les dates de CAL").click()
     expect(agent_a.get_by_role("alert").first).to_contain_text("9 jours les séparent, 8 au plus")
     assert_no_axe_violations(agent_a, "page d’un dossier avec une erreur de saisie")
-    agent_a.get_by_label(re.compile("Date de la CAL — ménage 2")).fill(
-        (first + dt.timedelta(days=3)).isoformat()
-    )
+    agent_a.get_by_label(re.compile("Date de la CAL — ménage 2")).fill(first.isoformat())
     act(agent_a, "Valider l’instruction et saisir les dates de CAL", "Passage en CAL programmé")
 
     # Each landlord records its own CAL's decision.
     agent_a.get_by_label("Attribution", exact=True).check()
-    act(agent_a, "Enregistrer la décision", "Décisions des CAL en cours")
+    act(
+        agent_a,
+        "Enregistrer la décision",
+        "Décisions des CAL en cours",
+        confirm="confirmation : décision de la CAL",
+    )
     agent_b.reload()
     expect(agent_b.get_by_role("button", name="Enregistrer la décision")).to_have_count(1)
     agent_b.get_by_label("Attribution", exact=True).check()
@@ -138,6 +154,7 @@ def test_two_agents_carry_a_file_to_the_exchange_done(browser, world):
         agent_b,
         "Enregistrer la décision",
         "Attribué par les CAL — attente de la période de déménagement",
+        confirm="confirmation : dernière décision de la CAL",
     )
 
     agent_b.get_by_label("Début de la période de déménagement").fill(TODAY.isoformat())
@@ -150,22 +167,37 @@ def test_two_agents_carry_a_file_to_the_exchange_done(browser, world):
         "Période de déménagement saisie — date à fixer",
     )
     agent_a.reload()
-    agent_a.get_by_label("Date de déménagement").fill(TODAY.isoformat())
+    # A move date outside the move period is refused next to its field.
+    agent_a.get_by_label("Date de déménagement", exact=True).fill(
+        (TODAY + dt.timedelta(days=40)).isoformat()
+    )
+    agent_a.get_by_role("button", name="Saisir la date de déménagement").click()
+    expect(agent_a.locator("#id_set_move_date-date-erreur")).to_contain_text(
+        "comprise dans la période"
+    )
+    assert_no_axe_violations(agent_a, "date de déménagement hors de la période")
+    agent_a.get_by_label("Date de déménagement", exact=True).fill(TODAY.isoformat())
     act(agent_a, "Saisir la date de déménagement", "Déménagement programmé")
     assert_no_axe_violations(agent_a, "page d’un dossier au déménagement programmé")
 
     agent_b.reload()
     agent_b.get_by_label("Quelle est la date de réalisation de l’échange ?").fill(TODAY.isoformat())
-    act(agent_b, "Saisir la date de réalisation de l’échange", "Échange réalisé")
-    # The move date stays editable after the exchange.
+    act(
+        agent_b,
+        "Saisir la date de réalisation de l’échange",
+        "Échange réalisé",
+        confirm="confirmation : réalisation de l’échange",
+    )
+    # The move date stays editable after the exchange, but not after the completion.
     agent_b.locator("summary", has_text="Modifier la date de déménagement").click()
     agent_b.get_by_label("Nouvelle date de déménagement").fill(
         (TODAY + dt.timedelta(days=1)).isoformat()
     )
-    act(agent_b, "Modifier la date de déménagement", "Échange réalisé")
+    agent_b.get_by_role("button", name="Modifier la date de déménagement").click()
+    expect(agent_b.locator("#id_edit_move_date-date-erreur")).to_contain_text("réalisé le")
     timeline = agent_b.get_by_role("list").filter(has_text="Création du dossier")
     expect(timeline).to_contain_text("Saisir la date de réalisation de l’échange")
-    expect(timeline).to_contain_text("Modifier la date de déménagement")
+    expect(timeline).not_to_contain_text("Modifier la date de déménagement")
     assert_no_axe_violations(agent_b, "page d’un échange réalisé")
     with agent_b.expect_download() as download:
         agent_b.get_by_role("link", name="Télécharger l’accord d’échange (PDF)").click()
@@ -202,6 +234,12 @@ def test_a_tenant_renounces_their_file(browser, world):
     assert_no_axe_violations(page, "renonciation sans motif")
     page.get_by_label("Motif").fill("Nous avons trouvé une autre solution.")
     page.get_by_role("button", name="Renoncer à l’échange").click()
+    # Nothing happens before the tenant confirms.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Confirmer :")
+    expect(page.get_by_text("Vous renoncez à l’échange")).to_be_visible()
+    assert_no_axe_violations(page, "confirmation : renoncer à l’échange")
+    assert ExchangeFile.objects.get(pk=file.pk).step == Step.CREATED
+    page.get_by_role("button", name="Confirmer : Renoncer à l’échange").click()
     expect(page.get_by_role("status")).to_contain_text("Vous avez renoncé à l’échange")
     expect(page.get_by_role("button", name="Renoncer à l’échange")).to_have_count(0)
     file.refresh_from_db()

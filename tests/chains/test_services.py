@@ -62,14 +62,14 @@ def test_all_accept_with_nur_opens_one_file_with_every_party(households):
     with pytest.raises(services.ChainError):
         services.accept(proposal.pk, households[0], "???")
     for n, household in enumerate(households, start=1):
-        services.accept(proposal.pk, household, f"NUR{n}ABC")
+        services.accept(proposal.pk, household, f"075062300000{n}GDPUB")
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.ACCEPTED
     file = ExchangeFile.objects.get()
     assert proposal.exchange_file == file
     parties = list(file.parties.order_by("position"))
     assert [p.tenant_user_id for p in parties] == [h.user_id for h in households]
-    assert [p.nur for p in parties] == ["NUR1ABC", "NUR2ABC", "NUR3ABC"]
+    assert [p.nur for p in parties] == [f"075062300000{n}GDPUB" for n in (1, 2, 3)]
     # Household 1 moves into household 2's dwelling, the last into the first's.
     assert [p.dwelling_taken_id for p in parties] == [
         households[1].dwelling_id,
@@ -83,13 +83,13 @@ def test_all_accept_with_nur_opens_one_file_with_every_party(households):
 def test_decline_dissolves_and_is_never_proposed_again(households):
     services.find_chains()
     proposal = ChainProposal.objects.get()
-    services.accept(proposal.pk, households[0], "NUR1")
+    services.accept(proposal.pk, households[0], "0750623000001GDPUB")
     services.decline(proposal.pk, households[1])
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.DISSOLVED
     assert proposal.end_reason == EndReason.DECLINED
     with pytest.raises(services.ChainError):
-        services.accept(proposal.pk, households[2], "NUR3")
+        services.accept(proposal.pk, households[2], "0750623000003GDPUB")
     assert services.find_chains().proposed == 0
     assert not ExchangeFile.objects.exists()
 
@@ -101,7 +101,7 @@ def test_someone_else_cannot_answer(households, landlord):
     with pytest.raises(services.ChainError):
         services.decline(proposal.pk, stranger)
     with pytest.raises(services.ChainError):
-        services.accept(proposal.pk, stranger, "NUR4")
+        services.accept(proposal.pk, stranger, "0750623000004GDPUB")
     assert ChainProposal.objects.get().status == ProposalStatus.OPEN
 
 
@@ -122,8 +122,8 @@ def test_household_in_an_open_file_leaves_its_proposals(households):
     other = make_dwelling(households[0].landlord, 9)
     open_exchange_file(
         [
-            PartySpec(households[0].dwelling, "NURA", households[0].user),
-            PartySpec(other, "NURB"),
+            PartySpec(households[0].dwelling, "0750623000011GDPUB", households[0].user),
+            PartySpec(other, "0750623000012GDPUB"),
         ],
         notify=False,
     )

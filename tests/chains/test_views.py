@@ -40,13 +40,15 @@ def test_proposal_page_accept_with_nur_and_errors(client, households, proposal):
     assert 'name="nur"' in page
     response = client.post(reverse("chains:accept", args=[proposal.pk]), {"nur": "!!"})
     assert response.status_code == 400
-    assert "Le NUR se compose" in response.content.decode()
+    assert "075 06 23 012345 GDPUB" in response.content.decode()
     assert proposal.members.get(position=1).answer == Answer.PENDING
-    response = client.post(reverse("chains:accept", args=[proposal.pk]), {"nur": "ab 12"})
+    response = client.post(
+        reverse("chains:accept", args=[proposal.pk]), {"nur": "075 06 23 000012 gdpub"}
+    )
     assert response.status_code == 302
     assert proposal.members.get(position=1).answer == Answer.ACCEPTED
     households[0].refresh_from_db()
-    assert households[0].nur == "AB12"
+    assert households[0].nur == "0750623000012GDPUB"
     assert "1 ménage sur 3 a accepté" in " ".join(client.get(url).content.decode().split())
 
 
@@ -64,7 +66,10 @@ def test_other_tenant_cannot_see_nor_answer(client, households, proposal, landlo
     assert client.get(reverse("chains:proposal", args=[proposal.pk])).status_code == 404
     assert client.post(reverse("chains:decline", args=[proposal.pk])).status_code == 404
     assert (
-        client.post(reverse("chains:accept", args=[proposal.pk]), {"nur": "X1"}).status_code == 404
+        client.post(
+            reverse("chains:accept", args=[proposal.pk]), {"nur": "0750623000099GDPUB"}
+        ).status_code
+        == 404
     )
     assert ChainProposal.objects.get().status == "open"
     assert (

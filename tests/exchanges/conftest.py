@@ -113,10 +113,19 @@ def dwellings(landlords):
     }
 
 
+def nur(n: int, department: str = "093") -> str:
+    """A NUR of the right structure (``workflow.valid_nur``), canonical form."""
+    return f"{department}0623{n:06d}GDPUB"
+
+
 def open_file(dwellings, tenants, keys=("a", "b"), nurs_date=None, **kwargs):
     return open_exchange_file(
         [
-            {"dwelling_left": dwellings[k], "nur": f"NUR-{k.upper()}", "tenant_user": tenants[k]}
+            {
+                "dwelling_left": dwellings[k],
+                "nur": nur("abcde".index(k) + 1),
+                "tenant_user": tenants[k],
+            }
             for k in keys
         ],
         tenants[keys[-1]],
@@ -136,7 +145,8 @@ def file3(dwellings, tenants):
 
 
 def cal_dates(file, start=None, gap=0):
-    start = start or timezone.localdate() + dt.timedelta(days=10)
+    # Default: the CALs meet on the day the NURs are complete (decisions may follow at once).
+    start = start or file.nurs_date
     return {
         p.pk: start + dt.timedelta(days=gap if i == len(file.parties.all()) - 1 else 0)
         for i, p in enumerate(file.parties.order_by("position"))
@@ -158,8 +168,8 @@ ORDER = [
 
 def advance(file, to_step, user, **kwargs):
     """Carry ``file`` forward to ``to_step`` as ``user`` (a super administrator
-    or a landlord of every party) through the workflow."""
-    today = timezone.localdate()
+    or a landlord of every party) through the workflow; dates follow ``now`` when given."""
+    today = timezone.localdate(kwargs.get("now") or timezone.now())
     file.refresh_from_db()
     while file.step != to_step:
         step = file.step
@@ -187,13 +197,11 @@ def advance(file, to_step, user, **kwargs):
                 file,
                 "set_move_period",
                 user,
-                data={"start": today + dt.timedelta(days=5), "end": today + dt.timedelta(days=20)},
+                data={"start": today, "end": today + dt.timedelta(days=20)},
                 **kwargs,
             )
         elif step == Step.MOVE_PERIOD_SET:
-            workflow.perform(
-                file, "set_move_date", user, data={"date": today + dt.timedelta(days=10)}, **kwargs
-            )
+            workflow.perform(file, "set_move_date", user, data={"date": today}, **kwargs)
         elif step == Step.MOVE_SCHEDULED:
             workflow.perform(file, "set_completion", user, data={"date": today}, **kwargs)
         else:

@@ -6,7 +6,7 @@ from bourse.exchanges import api, workflow
 from bourse.exchanges.api import InvalidData, PartySpec, open_exchange_file
 from bourse.exchanges.models import ExchangeFile, Step
 
-from .conftest import advance, make_dwelling, open_file
+from .conftest import advance, make_dwelling, nur, open_file
 
 
 def test_two_households_swap_and_a_chain_moves_round(dwellings, tenants):
@@ -26,9 +26,9 @@ def test_two_households_swap_and_a_chain_moves_round(dwellings, tenants):
 def test_explicit_moves_are_kept(dwellings, tenants):
     file = open_exchange_file(
         [
-            PartySpec(dwellings["a"], "N1", tenants["a"], dwellings["c"]),
-            PartySpec(dwellings["b"], "N2", tenants["b"], dwellings["a"]),
-            PartySpec(dwellings["c"], "N3", tenants["c"], dwellings["b"]),
+            PartySpec(dwellings["a"], nur(1), tenants["a"], dwellings["c"]),
+            PartySpec(dwellings["b"], nur(2), tenants["b"], dwellings["a"]),
+            PartySpec(dwellings["c"], nur(3), tenants["c"], dwellings["b"]),
         ],
         None,
     )
@@ -39,27 +39,30 @@ def test_explicit_moves_are_kept(dwellings, tenants):
 @pytest.mark.parametrize(
     ("specs", "message"),
     [
-        (lambda d: [{"dwelling_left": d[0], "nur": "1"}], "de 2 à 5"),
-        (lambda d: [{"dwelling_left": x, "nur": "1"} for x in d[:6]], "de 2 à 5"),
+        (lambda d: [{"dwelling_left": d[0], "nur": nur(1)}], "de 2 à 5"),
+        (lambda d: [{"dwelling_left": x, "nur": nur(1)} for x in d[:6]], "de 2 à 5"),
         (
-            lambda d: [{"dwelling_left": d[0], "nur": "1"}, {"dwelling_left": d[1], "nur": " "}],
+            lambda d: [{"dwelling_left": d[0], "nur": nur(1)}, {"dwelling_left": d[1], "nur": " "}],
             "NUR",
         ),
         (
-            lambda d: [{"dwelling_left": d[0], "nur": "1"}, {"dwelling_left": d[0], "nur": "2"}],
+            lambda d: [
+                {"dwelling_left": d[0], "nur": nur(1)},
+                {"dwelling_left": d[0], "nur": nur(2)},
+            ],
             "deux fois",
         ),
         (
             lambda d: [
-                {"dwelling_left": d[0], "nur": "1", "dwelling_taken": d[2]},
-                {"dwelling_left": d[1], "nur": "2", "dwelling_taken": d[0]},
+                {"dwelling_left": d[0], "nur": nur(1), "dwelling_taken": d[2]},
+                {"dwelling_left": d[1], "nur": nur(2), "dwelling_taken": d[0]},
             ],
             "emménager",
         ),
         (
             lambda d: [
-                {"dwelling_left": d[0], "nur": "1", "dwelling_taken": d[0]},
-                {"dwelling_left": d[1], "nur": "2", "dwelling_taken": d[1]},
+                {"dwelling_left": d[0], "nur": nur(1), "dwelling_taken": d[0]},
+                {"dwelling_left": d[1], "nur": nur(2), "dwelling_taken": d[1]},
             ],
             "emménager",
         ),
@@ -75,7 +78,10 @@ def test_refused_files(landlords, specs, message):
 def test_a_dwelling_is_in_one_open_file_at_a_time(dwellings, tenants, landlords, amo):
     file = open_file(dwellings, tenants, ("a", "b"))
     other = make_dwelling(landlords["c"])
-    spec = [{"dwelling_left": dwellings["a"], "nur": "1"}, {"dwelling_left": other, "nur": "2"}]
+    spec = [
+        {"dwelling_left": dwellings["a"], "nur": nur(1)},
+        {"dwelling_left": other, "nur": nur(2)},
+    ]
     with pytest.raises(InvalidData, match="déjà partie"):
         open_exchange_file(spec, None)
     workflow.perform(file, "close_by_landlord", amo, data={"reason": "x"})

@@ -14,7 +14,7 @@ from bourse.exchanges import api, workflow
 from bourse.exchanges.models import CalDecision, ExchangeEvent, ExchangeFile, Step
 from bourse.exchanges.workflow import TransitionError, perform
 
-from .conftest import advance, make_dwelling, open_file
+from .conftest import advance, make_dwelling, nur, open_file
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -155,7 +155,7 @@ def test_two_files_cannot_open_on_the_same_dwelling_at_once(landlords, tenants, 
 
     def opener(other):
         return lambda: api.open_exchange_file(
-            [{"dwelling_left": shared, "nur": "N1"}, {"dwelling_left": other, "nur": "N2"}],
+            [{"dwelling_left": shared, "nur": nur(1)}, {"dwelling_left": other, "nur": nur(2)}],
             None,
             notify=False,
         )

@@ -50,7 +50,11 @@ def test_file_created_goes_to_contact_1_and_to_each_tenant_alone(dwellings, tena
 def test_cal_dates_set_and_changed(file2, agents, outbox):
     advance(file2, Step.INSTRUCTION, agents["a"])
     sent = outbox(
-        workflow.perform, file2, "schedule_cal", agents["a"], data={"cal_dates": cal_dates(file2)}
+        workflow.perform,
+        file2,
+        "schedule_cal",
+        agents["a"],
+        data={"cal_dates": cal_dates(file2, start=TODAY + dt.timedelta(days=10))},
     )
     assert set(sent) == {CONTACT1, TENANT_A, TENANT_B}
     assert "dates de CAL fixées" in sent[CONTACT1].subject
@@ -84,17 +88,17 @@ def test_attribution_by_every_cal_goes_to_all_landlords(file2, agents, amo, outb
 
 
 def test_move_period_move_date_and_exchange_done(file2, agents, amo, outbox):
-    advance(file2, Step.ATTRIBUTED, amo, now=timezone.now() - dt.timedelta(days=10))
+    advance(file2, Step.ATTRIBUTED, amo)
     period = {"start": TODAY, "end": TODAY + dt.timedelta(days=14)}
     sent = outbox(workflow.perform, file2, "set_move_period", agents["a"], data=period)
     assert set(sent) == {CONTACT2, TENANT_A, TENANT_B}
     assert TODAY.strftime("%d/%m/%Y") in sent[TENANT_A].body
     assert "Bailleur A a saisi la période" in sent[CONTACT2].body
-    sent = outbox(workflow.perform, file2, "set_move_date", agents["b"], data={"date": TODAY})
+    first_date = TODAY + dt.timedelta(days=2)
+    sent = outbox(workflow.perform, file2, "set_move_date", agents["b"], data={"date": first_date})
     assert set(sent) == {CONTACT2, TENANT_A, TENANT_B}
     assert "est fixée" in sent[TENANT_A].body
-    new_date = TODAY + dt.timedelta(days=2)
-    sent = outbox(workflow.perform, file2, "edit_move_date", agents["b"], data={"date": new_date})
+    sent = outbox(workflow.perform, file2, "edit_move_date", agents["b"], data={"date": TODAY})
     assert "a changé" in sent[TENANT_B].body
     sent = outbox(workflow.perform, file2, "set_completion", agents["a"], data={"date": TODAY})
     assert set(sent) == {CONTACT2, TENANT_A, TENANT_B}

@@ -17,13 +17,16 @@ def url(file, suffix=""):
     return f"/dossiers/{file.pk}/{suffix}"
 
 
-def post_action(client, file, action, data=None, step=None):
+def post_action(client, file, action, data=None, step=None, confirm=True):
+    """POST an action's form; ``confirm``: as from its confirmation page (``confirmer=1``)."""
     file.refresh_from_db()
     data = data or {}
     prefix = f"{action}-{data['party']}" if "party" in data else action
     payload = {f"{prefix}-expected_step": step or file.step}
     for key, value in data.items():
         payload[key if key == "party" else f"{prefix}-{key}"] = value
+    if confirm:
+        payload["confirmer"] = "1"
     return client.post(url(file, f"action/{action}/"), payload)
 
 
@@ -104,20 +107,21 @@ def test_only_the_allowed_actions_are_offered(client, agents, file2, tenants, am
     client.force_login(agents["a"])
     response = client.get(url(file2))
     assert response.status_code == 200
-    assert buttons(response) == ["start_pre_instruction", "close_by_landlord"]
+    assert buttons(response) == ["start_pre_instruction", "correct_nur", "close_by_landlord"]
     page = response.content.decode()
     assert "Renoncer" not in page and "Réactiver" not in page
     advance(file2, Step.CAL_SCHEDULED, amo)
     response = client.get(url(file2))
-    assert buttons(response) == [
+    assert buttons(response) == [  # no "undo": the last action is the AMO's
         "edit_cal_dates",
         "record_cal_decision",
+        "correct_nur",
         "close_by_landlord",
-        "undo",
     ]
-    assert response.content.decode().count('name="party"') == 1  # its own household only
+    # Its own household only (CAL decision, NUR correction).
+    assert response.content.decode().count('name="party"') == 2
     client.force_login(amo)
-    assert client.get(url(file2)).content.decode().count('name="party"') == 2
+    assert client.get(url(file2)).content.decode().count('name="party"') == 4
 
 
 def test_agents_carry_a_file_with_the_forms(client, agents, file2):
@@ -302,7 +306,11 @@ def test_a_tenant_follows_and_renounces_their_file(client, file2, tenants, agent
     assert response.status_code == 400 and "Le motif est obligatoire." in response.content.decode()
     response = client.post(
         f"/dossiers/mes-dossiers/{file2.pk}/renoncer/",
-        {"renounce-expected_step": Step.CREATED, "renounce-reason": "Nous restons."},
+        {
+            "renounce-expected_step": Step.CREATED,
+            "renounce-reason": "Nous restons.",
+            "confirmer": "1",
+        },
         follow=True,
     )
     assert "Vous avez renoncé à l’échange" in response.content.decode()

@@ -157,7 +157,7 @@ def test_cal_dates_stay_editable_until_the_first_decision(file, agents, amo):
     assert set(file.parties.values_list("cal_date", flat=True)) == {TODAY() + dt.timedelta(20)}
     with pytest.raises(InvalidData, match="9 jours"):
         perform(file, "edit_cal_dates", agents["a"], data={"cal_dates": cal_dates(file, gap=9)})
-    advance(file, Step.CAL_DECISIONS, amo)
+    advance(file, Step.CAL_DECISIONS, amo, now=timezone.now() + dt.timedelta(days=20))
     with pytest.raises(WrongStep):
         perform(file, "edit_cal_dates", agents["a"], data={"cal_dates": later})
 
@@ -279,16 +279,19 @@ def test_completion_cannot_be_in_the_future(file2, amo):
         perform(file2, "set_completion", amo, data={"date": TODAY() + dt.timedelta(days=1)})
 
 
-def test_dates_of_steps_7_and_8_stay_editable(file2, agents, amo):
-    advance(file2, Step.MOVE_SCHEDULED, amo, now=timezone.now() - dt.timedelta(days=30))
-    new_date = TODAY() + dt.timedelta(days=12)
+def test_dates_of_steps_7_and_8_stay_editable(dwellings, tenants, agents, amo):
+    days_ago = dt.timedelta(days=30)
+    file2 = open_file(dwellings, tenants, ("a", "b"), nurs_date=TODAY() - days_ago)
+    advance(file2, Step.MOVE_SCHEDULED, amo, now=timezone.now() - days_ago)
+    # Move period: 30 to 10 days ago; move date: 30 days ago.
+    new_date = TODAY() - dt.timedelta(days=20)
     perform(file2, "edit_move_date", agents["b"], data={"date": new_date})
     file2.refresh_from_db()
     assert (file2.step, file2.move_date) == (Step.MOVE_SCHEDULED, new_date)
     with pytest.raises(WrongStep):
         perform(file2, "edit_completion", agents["b"], data={"date": TODAY()})
     advance(file2, Step.DONE, amo)
-    perform(file2, "edit_move_date", agents["a"], data={"date": TODAY() - dt.timedelta(days=1)})
+    perform(file2, "edit_move_date", agents["a"], data={"date": TODAY() - dt.timedelta(days=15)})
     perform(file2, "edit_completion", agents["a"], data={"date": TODAY() - dt.timedelta(days=1)})
     file2.refresh_from_db()
     assert file2.step == Step.DONE
@@ -371,7 +374,7 @@ def test_undo_returns_to_the_previous_step_and_its_dates(file, amo, agents, inde
     parties_before = list(file.parties.values_list("cal_date", "cal_decision").order_by("pk"))
     advance(file, target, amo)
     last = file.events.order_by("-at", "-pk").first()
-    undoer = agents["abc"[last.party.position - 1]] if last.party else agents["a"]
+    undoer = amo  # the action was the AMO’s: only the AMO undoes it (``may_undo``)
     assert workflow.can(file, undoer, "undo")
     event = perform(file, "undo", undoer, expected_step=target)
     file.refresh_from_db()
@@ -410,7 +413,10 @@ def test_undo_of_a_cal_decision_is_for_that_partys_landlord(file2, agents, amo):
 
 
 def test_move_period_is_changed_with_undo(file2, agents, amo):
-    advance(file2, Step.MOVE_PERIOD_SET, amo)
+    advance(file2, Step.ATTRIBUTED, amo)
+    today = TODAY()
+    period = {"start": today, "end": today + dt.timedelta(days=9)}
+    perform(file2, "set_move_period", agents["b"], data=period)
     perform(file2, "undo", agents["b"])
     file2.refresh_from_db()
     assert (file2.step, file2.move_period_start, file2.move_period_end) == (
@@ -423,7 +429,7 @@ def test_move_period_is_changed_with_undo(file2, agents, amo):
 def test_undo_after_an_edit_goes_back_a_step_and_clears_the_date(file2, amo, agents):
     advance(file2, Step.MOVE_SCHEDULED, amo)
     perform(file2, "edit_move_date", agents["a"], data={"date": TODAY() + dt.timedelta(3)})
-    perform(file2, "undo", agents["a"])
+    perform(file2, "undo", amo)  # the move date was entered by the AMO
     file2.refresh_from_db()
     assert (file2.step, file2.move_date, file2.move_date_entered_on) == (
         Step.MOVE_PERIOD_SET,
@@ -498,7 +504,7 @@ def test_reopen_returns_to_the_step_it_was_closed_from(file2, agents, tenants, a
 
 def test_every_action_is_recorded(file2, agents, tenants, amo):
     advance(file2, Step.INSTRUCTION, agents["a"])
-    perform(file2, "undo", agents["b"])
+    perform(file2, "undo", agents["a"])
     perform(file2, "renounce", tenants["b"], data={"reason": "Raisons familiales"})
     perform(file2, "reopen", amo)
     events = list(ExchangeEvent.objects.filter(file=file2).order_by("at", "pk"))
@@ -516,7 +522,7 @@ def test_every_action_is_recorded(file2, agents, tenants, amo):
         (Step.CLOSED_BY_TENANT, Step.PRE_INSTRUCTION),
     ]
     assert events[4].reason == "Raisons familiales"
-    assert events[3].actor == agents["b"] and events[3].actor_landlord.name == "Bailleur B"
+    assert events[3].actor == agents["a"] and events[3].actor_landlord.name == "Bailleur A"
     assert events[5].actor_kind == "amo"
     assert all(e.at is not None for e in events)
 

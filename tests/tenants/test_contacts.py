@@ -95,26 +95,30 @@ def test_withdraw_a_pending_request(tenant, other_tenant):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("0751121012345A", "0751121012345A"), (" 075 112-10 ", "07511210"), ("a1", "A1")],
+    [
+        ("0751121012345GDPUB", "0751121012345GDPUB"),
+        (" 075 11 21 012345 gdpub ", "0751121012345GDPUB"),
+        ("075-11-21-012345-GDPUB", "0751121012345GDPUB"),
+    ],
 )
-def test_nur_format_is_loose(value, expected):
+def test_nur_is_normalised(value, expected):
     assert validate_nur(value) == expected
 
 
-@pytest.mark.parametrize("value", ["", "   ", "075/112", "A" * 31, "Numéro"])
-def test_bad_nur_is_refused(value):
-    with pytest.raises(ValidationError):
+@pytest.mark.parametrize("value", ["", "   ", "123", "abc", "B123", "075/112", "A" * 18])
+def test_bad_nur_is_refused_with_the_expected_form(value):
+    with pytest.raises(ValidationError, match="075 06 23 012345 GDPUB"):
         validate_nur(value)
 
 
 def test_accepted_and_both_nur_entered_opens_the_exchange_file(tenant, other_tenant):
     request_obj = contacts.send_request(tenant, other_tenant.listing, "Bonjour")
-    contacts.set_nur(tenant, "0751121012345A")
+    contacts.set_nur(tenant, "0751121012345GDPUB")
     assert not contacts.ready_pairs().exists()
     contacts.answer(request_obj, other_tenant, accept=True)
     assert not contacts.ready_pairs().exists()
     assert request_obj.exchange_file is None
-    contacts.set_nur(other_tenant, "0931121098765B")
+    contacts.set_nur(other_tenant, "0931121098765GDPUB")
     request_obj.refresh_from_db()
     assert request_obj.ready_at is not None
     assert request_obj.exchange_file is not None
@@ -122,13 +126,13 @@ def test_accepted_and_both_nur_entered_opens_the_exchange_file(tenant, other_ten
     assert not contacts.ready_pairs().exists()
     parties = list(request_obj.exchange_file.parties.order_by("position"))
     assert [(p.tenant_user_id, p.nur) for p in parties] == [
-        (tenant.user_id, "0751121012345A"),
-        (other_tenant.user_id, "0931121098765B"),
+        (tenant.user_id, "0751121012345GDPUB"),
+        (other_tenant.user_id, "0931121098765GDPUB"),
     ]
     # The file's own "created" mails replace the "ready" one.
     assert OutboundEmail.objects.filter(kind="exchange_created").exists()
     assert not OutboundEmail.objects.filter(kind="tenants_ready_for_file").exists()
-    contacts.set_nur(other_tenant, "0931121098765C")  # a correction: no second file
+    contacts.set_nur(other_tenant, "0931121098766GDPUB")  # a correction: no second file
     assert request_obj.exchange_file.parties.count() == 2
     assert type(request_obj.exchange_file).objects.count() == 1
 
@@ -154,7 +158,16 @@ def test_contact_pages_for_both_tenants(client, tenant, other_tenant):
     response = client.post(
         f"/locataire/demandes/{request_obj.pk}/", {"action": "nur", "nur": "pas un NUR !"}
     )
-    assert "1 à 30 lettres ou chiffres" in response.content.decode()
-    client.post(f"/locataire/demandes/{request_obj.pk}/", {"action": "nur", "nur": "B123"})
+    assert "075 06 23 012345 GDPUB" in response.content.decode()
+    response = client.post(
+        f"/locataire/demandes/{request_obj.pk}/", {"action": "nur", "nur": "abc"}
+    )
+    assert response.status_code == 400
     other_tenant.refresh_from_db()
-    assert other_tenant.nur == "B123"
+    assert other_tenant.nur == ""
+    client.post(
+        f"/locataire/demandes/{request_obj.pk}/",
+        {"action": "nur", "nur": "093 11 21 098765 gdpub"},
+    )
+    other_tenant.refresh_from_db()
+    assert other_tenant.nur == "0931121098765GDPUB"

@@ -17,7 +17,7 @@ from .conftest import make_tenant
 S = ListingStatus
 
 
-def agree(sender, receiver, nurs=("0751121012345A", "0931121098765B")):
+def agree(sender, receiver, nurs=("0751121012345GDPUB", "0931121098765GDPUB")):
     request_obj = contacts.send_request(sender, receiver.listing, "Bonjour")
     contacts.answer(request_obj, receiver, accept=True)
     contacts.set_nur(sender, nurs[0])
@@ -119,7 +119,7 @@ def test_a_pair_whose_dwelling_is_busy_waits_and_the_daily_job_opens_it_later(
     request_obj = contacts.ContactRequest.objects.create(
         sender=third, receiver=tenant, message="Bonjour", status="accepted"
     )
-    contacts.set_nur(third, "0771121055555C")
+    contacts.set_nur(third, "0771121055555GDPUB")
     request_obj.refresh_from_db()
     assert request_obj.ready_at is not None and request_obj.exchange_file is None
     assert OutboundEmail.objects.filter(kind="tenants_ready_for_file").count() == 2
@@ -191,10 +191,64 @@ def test_the_sweep_without_mail_for_the_demo(tenant, other_tenant):
     contacts.answer(request_obj, other_tenant, accept=True)
     # Ready pairs recorded directly (as the demo content does): no file yet.
     contacts.ContactRequest.objects.filter(pk=request_obj.pk).update(ready_at=timezone.now())
-    for profile, nur in ((tenant, "0751121012345A"), (other_tenant, "0931121098765B")):
+    for profile, nur in ((tenant, "0751121012345GDPUB"), (other_tenant, "0931121098765GDPUB")):
         type(profile).objects.filter(pk=profile.pk).update(nur=nur)
     sent = OutboundEmail.objects.count()
     assert exchange_files.open_ready_files(notify=False) == 1
     assert OutboundEmail.objects.count() == sent
     request_obj.refresh_from_db()
     assert request_obj.exchange_file.step == Step.CREATED
+
+
+# --- Issue 14, part A: the NUR after the file opened -------------------------------------
+
+
+def test_the_request_page_links_to_the_file_as_soon_as_it_opens(client, pair, tenant):
+    request_obj, file = pair
+    client.force_login(tenant.user)
+    page = client.get(f"/locataire/demandes/{request_obj.pk}/").content.decode()
+    assert f'href="/dossiers/mes-dossiers/{file.pk}/"' in page
+    assert file.reference in page
+
+
+def test_a_wrong_nur_is_refused_and_opens_no_file(client, tenant, other_tenant):
+    request_obj = contacts.send_request(tenant, other_tenant.listing, "Bonjour")
+    contacts.answer(request_obj, other_tenant, accept=True)
+    contacts.set_nur(tenant, "0751121012345GDPUB")
+    client.force_login(other_tenant.user)
+    response = client.post(
+        f"/locataire/demandes/{request_obj.pk}/", {"action": "nur", "nur": "abc"}
+    )
+    assert response.status_code == 400
+    assert "075 06 23 012345 GDPUB" in response.content.decode()
+    assert not ExchangeFile.objects.exists()
+
+
+def test_the_tenants_correction_reaches_the_open_file_until_the_pre_instruction(
+    client, pair, tenant, agent
+):
+    request_obj, file = pair
+    client.force_login(tenant.user)
+    address = f"/locataire/demandes/{request_obj.pk}/"
+    for step, n in ((Step.CREATED, 1), (Step.PRE_INSTRUCTION, 2)):
+        if step == Step.PRE_INSTRUCTION:
+            workflow.perform(file, "start_pre_instruction", agent)
+        nur = f"07511210{n:05d}GDPUB"
+        response = client.post(address, {"action": "nur", "nur": nur.lower()})
+        assert response.status_code == 302
+        tenant.refresh_from_db()
+        party = file.parties.get(tenant_user=tenant.user)
+        assert tenant.nur == party.nur == nur
+    events = file.events.filter(action="correct_nur").order_by("at", "pk")
+    assert [e.details["before"] for e in events] == ["0751121012345GDPUB", "0751121000001GDPUB"]
+    # The staff page shows the corrected NUR.
+    client.force_login(agent)
+    assert "0751121000002GDPUB" in client.get(f"/dossiers/{file.pk}/").content.decode()
+    # Once the pre-instruction is validated the correction is refused; nothing changes.
+    workflow.perform(file, "validate_pre_instruction", agent)
+    client.force_login(tenant.user)
+    response = client.post(address, {"action": "nur", "nur": "0751121000003GDPUB"})
+    assert response.status_code == 400
+    assert "seul votre" in response.content.decode()
+    tenant.refresh_from_db()
+    assert tenant.nur == file.parties.get(tenant_user=tenant.user).nur == "0751121000002GDPUB"

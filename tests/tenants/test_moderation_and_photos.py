@@ -259,7 +259,7 @@ def test_anonymisation_replaces_personal_data_and_keeps_statistics(
 
     add_photo(tenant.listing, upload(jpeg_with_gps()))
     contacts.send_request(other_tenant, tenant.listing, "Bonjour Prénom1")
-    contacts.set_nur(tenant, "ABC123")
+    contacts.set_nur(tenant, "0751121000123GDPUB")
     email = tenant.user.email
     assert OutboundEmail.objects.filter(to__icontains=email).exists()
     client.force_login(agent)
