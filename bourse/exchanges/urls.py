@@ -15,4 +15,5 @@ urlpatterns = [
     path("mes-dossiers/", views.tenant_files, name="tenant_files"),
     path("mes-dossiers/<int:pk>/", views.tenant_file, name="tenant_file"),
     path("mes-dossiers/<int:pk>/renoncer/", views.tenant_renounce, name="renounce"),
+    path("mes-dossiers/<int:pk>/nur/", views.tenant_correct_nur, name="correct_nur"),
 ]

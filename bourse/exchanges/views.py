@@ -23,7 +23,9 @@ from django.views.decorators.http import require_POST
 from bourse import permissions as staff_permissions
 from bourse.permissions import forbidden, staff_required
 from bourse.staff_views import staff_context
+from bourse.tenants import contacts as tenant_contacts
 from bourse.tenants import visits as tenant_visits
+from bourse.tenants.forms import NurForm
 from bourse.tenants.permissions import tenant_profile
 
 from . import access, alerts, deadlines, display, workflow
@@ -157,6 +159,14 @@ def _parties(file):
     )
 
 
+def _nur_ok(nur) -> bool:
+    """Files opened before the NUR rule may hold a malformed NUR: the page says so."""
+    try:
+        return workflow.valid_nur(nur) == nur
+    except workflow.InvalidData:
+        return False
+
+
 def file_page_context(request, file, parties, bound=None):
     """Everything the file page shows; ``bound`` replaces one action's form (errors)."""
     today = timezone.localdate()
@@ -167,6 +177,7 @@ def file_page_context(request, file, parties, bound=None):
         party_rows.append(
             {
                 "party": party,
+                "nur_ok": _nur_ok(party.nur),
                 "left_contingent": display.contingent(party.dwelling_left),
                 "taken_contingent": display.contingent(party.dwelling_taken),
                 "taken_from": taken_from,
@@ -382,9 +393,12 @@ def tenant_files(request):
     return render(request, "exchanges/tenant_files.html", {"files": files})
 
 
-def tenant_context(request, file, form=None):
+def tenant_context(request, file, form=None, nur_form=None):
     parties = _parties(file)
     own = next(p for p in parties if p.tenant_user_id == request.user.pk)
+    can_correct_nur = file.step in workflow.NUR_TENANT_STEPS
+    if can_correct_nur and nur_form is None:
+        nur_form = NurForm(initial={"nur": own.nur})
     taken_from = next((p for p in parties if p.dwelling_left_id == own.dwelling_taken_id), None)
     can_renounce = workflow.can(file, request.user, "renounce", parties=parties)
     if can_renounce and form is None:
@@ -397,6 +411,8 @@ def tenant_context(request, file, form=None):
         "track": display.step_track(file),
         "next_step": display.tenant_next_step(file),
         "form": form if can_renounce else None,
+        # A refused correction keeps its form (and its message) on the page.
+        "nur_form": nur_form if can_correct_nur or (nur_form and nur_form.is_bound) else None,
     }
 
 
@@ -404,6 +420,31 @@ def tenant_context(request, file, form=None):
 def tenant_file(request, pk):
     file = _tenant_file(request, pk)
     return render(request, "exchanges/tenant_file.html", tenant_context(request, file))
+
+
+@tenant_required
+@require_POST
+def tenant_correct_nur(request, pk):
+    """The tenant corrects its NUR until the pre-instruction is validated: its account
+    and the open file (recorded in the timeline) — chains included."""
+    file = _tenant_file(request, pk)
+    form = NurForm(request.POST)
+    if form.is_valid():
+        value = form.cleaned_data["nur"]
+        try:
+            if request.tenant is not None:
+                tenant_contacts.set_nur(request.tenant, value)
+            else:
+                own = file.parties.get(tenant_user=request.user)
+                workflow.perform(file, "correct_nur", request.user, party=own, data={"nur": value})
+        except (tenant_contacts.ContactError, workflow.TransitionError) as error:
+            form.add_error("nur", str(error))
+        else:
+            messages.success(request, _("Votre NUR est corrigé dans votre dossier d’échange."))
+            return redirect("exchanges:tenant_file", pk=file.pk)
+    file.refresh_from_db()
+    context = tenant_context(request, file, nur_form=form)
+    return render(request, "exchanges/tenant_file.html", context, status=400)
 
 
 @tenant_required

@@ -176,3 +176,32 @@ def test_the_tenant_confirms_renouncing(client, file2, tenants):
     response = client.post(address, confirm_form(response))
     assert response.status_code == 302
     assert ExchangeFile.objects.get(pk=file2.pk).step == Step.CLOSED_BY_TENANT
+
+
+def test_the_tenant_corrects_its_nur_from_its_file_page_until_the_pre_instruction(
+    client, file2, tenants, agents
+):
+    client.force_login(tenants["a"])
+    page = client.get(f"/dossiers/mes-dossiers/{file2.pk}/").content.decode()
+    assert "Corriger mon NUR" in page
+    address = f"/dossiers/mes-dossiers/{file2.pk}/nur/"
+    response = client.post(address, {"nur": "123"})
+    assert response.status_code == 400 and "075 06 23 012345 GDPUB" in response.content.decode()
+    response = client.post(address, {"nur": "093 06 23 000055 gdpub"})
+    assert response.status_code == 302
+    party = file2.parties.get(position=1)
+    assert party.nur == nur(55)
+    assert file2.events.filter(action="correct_nur", actor=tenants["a"]).exists()
+    advance(file2, Step.INSTRUCTION, agents["a"])
+    page = client.get(f"/dossiers/mes-dossiers/{file2.pk}/").content.decode()
+    assert "Corriger mon NUR" not in page
+    response = client.post(address, {"nur": nur(56)})
+    assert response.status_code == 400 and "seul votre" in response.content.decode()
+    assert file2.parties.get(position=1).nur == nur(55)
+
+
+def test_a_malformed_nur_of_an_older_file_is_pointed_out(client, file2, agents):
+    file2.parties.filter(position=1).update(nur="ABC")  # opened before the rule
+    client.force_login(agents["a"])
+    page = client.get(url(file2)).content.decode()
+    assert "ce NUR n’a pas la forme attendue" in page
