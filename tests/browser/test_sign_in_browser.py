@@ -32,16 +32,20 @@ SHOTS = os.environ.get("SCREENSHOT_DIR", "")
 
 
 def open_account_menu(page):
-    toggler = page.get_by_role("button", name="Ouvrir le menu")
-    if toggler.is_visible():
-        toggler.click()
-    page.locator("#menu-compte").click()
+    """On a phone the header's menu folds: unfold it first (once)."""
+    account = page.locator("#menu-compte")
+    if not account.is_visible():
+        page.get_by_role("button", name="Ouvrir le menu").click()
+        expect(account).to_be_visible()
+    if account.get_attribute("aria-expanded") != "true":
+        account.click()
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
 
 
 def sign_out_from_the_header(page):
     open_account_menu(page)
     page.get_by_role("button", name="Se déconnecter").click()
-    expect(page).to_have_url(re.compile(r"/connexion/$"))
+    expect(page).to_have_url(re.compile(r"/connexion/$"), timeout=20_000)
     expect(page.get_by_role("status").first).to_contain_text("Vous êtes déconnecté")
 
 
@@ -60,7 +64,7 @@ def test_every_demo_role_signs_in_lands_home_and_signs_out(browser, demo_site, v
 
     for username, password, home in ROLES:
         sign_in(page, username, password)
-        expect(page).to_have_url(re.compile(re.escape(home) + r"$"))
+        expect(page).to_have_url(re.compile(re.escape(home) + r"$"), timeout=20_000)
         if home == "/admin/":
             # The Wagtail admin, in French, with the editor's name in its menu.
             expect(page.locator("html")).to_have_attribute("lang", re.compile("^fr"))
