@@ -31,8 +31,13 @@ def test_a_completion_date_entered_weeks_later_lands_in_its_month(
     last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
     file = open_file(dwellings, tenants, ("a", "b"))
     advance(file, Step.MOVE_SCHEDULED, amo)
-    # The file was attributed two months ago (it waited for its move).
-    ExchangeFile.objects.filter(pk=file.pk).update(attributed_on=today - dt.timedelta(days=60))
+    # The file was attributed two months ago (it waited for its move) and moved last
+    # month (a completion is not before its move date).
+    ExchangeFile.objects.filter(pk=file.pk).update(
+        attributed_on=today - dt.timedelta(days=60),
+        move_period_start=today - dt.timedelta(days=60),
+        move_date=last_month,
+    )
     recompute_statistics_task()
     assert month_row(last_month) is None or month_row(last_month).exchanges_done == 0
 
