@@ -19,6 +19,10 @@ so that what a receiver changes commits (or rolls back) with the action.
 
 ``exchange_file_completed(sender=ExchangeFile, file)``
     The exchange is done (completion date entered): the households moved.
+
+``exchange_nur_corrected(sender=ExchangeFile, file, party, nur)``
+    A household's NUR was corrected in the file (``correct_nur``, by its tenant
+    or its landlord): the tenants app keeps the tenant's account in step.
 """
 
 from django.dispatch import Signal
@@ -26,3 +30,4 @@ from django.dispatch import Signal
 exchange_file_opened = Signal()
 exchange_file_closed = Signal()
 exchange_file_completed = Signal()
+exchange_nur_corrected = Signal()

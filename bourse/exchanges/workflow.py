@@ -988,6 +988,10 @@ def perform(
             undoable=t.undoable,
         )
         _announce(locked, from_step, to_step)
+        if action == "correct_nur":
+            signals.exchange_nur_corrected.send(
+                sender=ExchangeFile, file=locked, party=target_party, nur=target_party.nur
+            )
         if notify and ctx.mail:
             from .mails import notify_event
 

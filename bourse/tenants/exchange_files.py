@@ -28,7 +28,7 @@ from bourse.exchanges.models import OPEN_STEPS, ExchangeParty
 from bourse.exchanges.workflow import InvalidData
 
 from . import lifecycle
-from .models import ContactRequest, Listing
+from .models import ContactRequest, Listing, TenantProfile
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +111,16 @@ def on_file_opened(sender, file, reopened=False, **kwargs):
 def on_file_closed(sender, file, **kwargs):
     for listing in _listings_of(file):
         lifecycle.reactivate_after_exchange_file(listing)
+
+
+@receiver(exchange_signals.exchange_nur_corrected, dispatch_uid="tenants_nur_corrected")
+def on_nur_corrected(sender, file, party, nur, **kwargs):
+    """A landlord's correction reaches the tenant's account too."""
+    if party.tenant_user_id is None:
+        return
+    TenantProfile.objects.filter(user_id=party.tenant_user_id, anonymised_at__isnull=True).exclude(
+        nur=nur
+    ).update(nur=nur)
 
 
 @receiver(exchange_signals.exchange_file_completed, dispatch_uid="tenants_file_completed")

@@ -252,3 +252,17 @@ def test_the_tenants_correction_reaches_the_open_file_until_the_pre_instruction(
     assert "seul votre" in response.content.decode()
     tenant.refresh_from_db()
     assert tenant.nur == file.parties.get(tenant_user=tenant.user).nur == "0751121000002GDPUB"
+    # The landlord corrects it, with a reason: the file and the tenant's account follow.
+    party = file.parties.get(tenant_user=tenant.user)
+    workflow.perform(
+        file,
+        "correct_nur",
+        agent,
+        party=party,
+        data={"nur": "0751121000004GDPUB", "reason": "Attestation vérifiée"},
+    )
+    tenant.refresh_from_db()
+    party.refresh_from_db()
+    assert tenant.nur == party.nur == "0751121000004GDPUB"
+    event = file.events.filter(action="correct_nur").last()
+    assert event.reason == "Attestation vérifiée" and event.actor_kind == "landlord"
