@@ -111,11 +111,12 @@ class InvalidData(TransitionError):
 # registering desk ("guichet enregistreur", 5 letters or digits) — "composé du code
 # du département, de l’année et du mois du dépôt de la demande, d’un numéro
 # séquentiel … et du code de l’organisme qui a enregistré la première demande
-# (18 chiffres en tout)" (ooreka.fr, "Numéro unique départemental"); an attestation
-# of regional registration dated 18/12/2023 for a request filed on 01/10/2023
-# reads 111 10 23 012345 GDPUB ("GDPUB": the public internet desk), which fixes
-# the order month then year. Spaces (and hyphens) are ignored; the canonical form
-# is upper case without spaces.
+# (18 chiffres en tout)" (location-immobilier.ooreka.fr, "Numéro unique
+# départemental"); a published "attestation d’enregistrement régional" (Île-de-France,
+# request filed on 1 October 2023 at the "Guichet internet grand public") shows
+# 111, then 10 23, a 6-digit sequence and GDPUB — which fixes the order month then
+# year, and the desk code after the sequence. Spaces (and hyphens) are ignored; the
+# canonical form is upper case without spaces.
 NUR_PATTERN = re.compile(
     r"^(?P<department>\d{3}|02[AB])(?P<month>\d{2})(?P<year>\d{2})"
     r"(?P<sequence>\d{6})(?P<desk>[A-Z0-9]{5})$"

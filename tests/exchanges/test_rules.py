@@ -46,7 +46,7 @@ def snapshot(file):
         ("075 06 23 012345 GDPUB", "0750623012345GDPUB"),
         ("  075 06 23 012345 gdpub ", "0750623012345GDPUB"),
         ("075-06-23-012345-GDPUB", "0750623012345GDPUB"),
-        ("1111023012345GDPUB", "1111023012345GDPUB"),  # regional registration, IdF
+        ("1111023000123GDPUB", "1111023000123GDPUB"),  # regional registration, IdF
         ("02A0124000001B2A01", "02A0124000001B2A01"),  # Corsica
         ("0930124000001AB123", "0930124000001AB123"),
     ],
