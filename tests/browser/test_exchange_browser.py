@@ -247,3 +247,28 @@ def test_a_tenant_renounces_their_file(browser, world):
     assert file.closure_reason == "Nous avons trouvé une autre solution."
     assert ExchangeFile.objects.get(pk=world["files"][0].pk).step == Step.CREATED
     context.close()
+
+
+def test_closing_and_reopening_are_confirmed_first(browser, world):
+    file = world["files"][1]
+    agent_a = sign_in(browser, world["url"], "agent-a")
+    agent_a.goto(f"/dossiers/{file.pk}/")
+    agent_a.locator("summary", has_text="Clôturer le dossier").click()
+    agent_a.get_by_label("Motif", exact=True).fill("Le ménage a obtenu une mutation interne.")
+    agent_a.get_by_role("button", name="Clôturer le dossier").click()
+    expect(agent_a.get_by_text("sera clos à l’étape « Créé — NUR transmis »")).to_be_visible()
+    assert ExchangeFile.objects.get(pk=file.pk).step == Step.CREATED
+    act(agent_a, "Confirmer : Clôturer le dossier", "Clos par un bailleur")
+    agent_a.get_by_role("button", name="Réactiver le dossier").click()
+    expect(agent_a.get_by_text("il reviendra à l’étape « Créé — NUR transmis »")).to_be_visible()
+    assert_no_axe_violations(agent_a, "confirmation : réactiver le dossier")
+    act(agent_a, "Confirmer : Réactiver le dossier", "Créé — NUR transmis")
+    agent_a.locator("summary", has_text="Clôturer le dossier").click()
+    agent_a.get_by_label("Motif", exact=True).fill("Doublon.")
+    act(
+        agent_a,
+        "Clôturer le dossier",
+        "Clos par un bailleur",
+        confirm="confirmation : clôturer le dossier",
+    )
+    assert ExchangeFile.objects.get(pk=file.pk).events.filter(action="reopen").count() == 1
