@@ -594,6 +594,7 @@ def _edit_completion(ctx: Context):
 # A tenant corrects its own NUR until the pre-instruction is validated; then the
 # file's landlords (or the AMO) correct it, with a reason.
 NUR_TENANT_STEPS = (Step.CREATED, Step.PRE_INSTRUCTION)
+NUR_STAFF = frozenset({Actor.PARTY_LANDLORD, Actor.SUPER_ADMIN})
 
 
 @transition(
@@ -607,7 +608,7 @@ NUR_TENANT_STEPS = (Step.CREATED, Step.PRE_INSTRUCTION)
 )
 def _correct_nur(ctx: Context):
     party = ctx.party
-    if not ctx.roles & {Actor.PARTY_LANDLORD, Actor.SUPER_ADMIN}:
+    if not ctx.roles & NUR_STAFF:
         if party.tenant_user_id is None or party.tenant_user_id != getattr(ctx.user, "pk", None):
             raise NotAllowed(_("Vous ne pouvez corriger que votre propre NUR."))
         if ctx.file.step not in NUR_TENANT_STEPS:
@@ -847,12 +848,8 @@ def available_actions(file, user, parties=None) -> list[Available]:
                 if t.action == "record_cal_decision" and party.cal_decision:
                     continue
                 roles = actor_roles(parties, user, party)
-                if (
-                    t.action == "correct_nur"
-                    and Actor.FILE_TENANT in roles - LANDLORDS
-                    and not (roles & {Actor.PARTY_LANDLORD, Actor.SUPER_ADMIN})
-                ):
-                    continue  # tenants correct theirs from their contact request
+                if t.action == "correct_nur" and not roles & NUR_STAFF:
+                    continue  # tenants correct theirs from their request or file page
                 if roles & t.actors:
                     result.append(Available(t, party=party))
         elif actor_roles(parties, user) & t.actors:
