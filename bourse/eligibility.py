@@ -54,3 +54,32 @@ def eligible_dwellings(queryset=None):
         .exclude(tenant_reference="")
         .exclude(opposed_contingent())
     )
+
+
+def sync_listings_eligibility(landlord_id: int) -> int:
+    """Listings of this landlord's tenants follow their patrimoine row, in one statement.
+
+    A tenant made ineligible (dwelling out of the snapshot, flagged ineligible,
+    another tenant on the row, opposed contingent) leaves the search at once and
+    can no longer be contacted; one eligible again comes back. Only the listings
+    whose flag changes are written. Returns their number.
+    """
+    from django.db.models import F
+    from django.utils import timezone
+
+    from .tenants.models import Listing, TenantProfile
+
+    eligible_row = eligible_dwellings().filter(
+        pk=OuterRef("dwelling_id"), tenant_reference__iexact=OuterRef("tenant_reference")
+    )
+    now_eligible = Exists(
+        TenantProfile.objects.filter(pk=OuterRef("tenant_id"), anonymised_at__isnull=True).filter(
+            Exists(eligible_row)
+        )
+    )
+    return (
+        Listing.objects.filter(tenant__landlord_id=landlord_id)
+        .alias(now_eligible=now_eligible)
+        .exclude(eligible=F("now_eligible"))
+        .update(eligible=now_eligible, synced_at=timezone.now())
+    )

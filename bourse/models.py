@@ -393,6 +393,9 @@ class PatrimoineImport(models.Model):
         DONE = "done", _("terminé")
         REFUSED = "refused", _("fichier refusé")
         FAILED = "failed", _("échec technique")
+        # Nothing applied: too many dwellings would leave the snapshot or become
+        # ineligible (``importer.snapshot_loss_needs_confirmation``).
+        CONFIRM = "confirm", _("à confirmer")
 
     class Source(models.TextChoices):
         UPLOAD = "upload", _("dépôt en ligne")
@@ -433,12 +436,24 @@ class PatrimoineImport(models.Model):
     unchanged_count = models.PositiveIntegerField(_("inchangés"), default=0)
     ineligible_count = models.PositiveIntegerField(_("rendus inéligibles"), default=0)
     error_count = models.PositiveIntegerField(_("lignes en erreur"), default=0)
+    skipped_count = models.PositiveIntegerField(_("lignes d’exemple ignorées"), default=0)
+    # The snapshot guard: dwellings of the snapshot this file would make absent
+    # or ineligible; whether that needs a confirmation; the count confirmed.
+    at_risk_count = models.PositiveIntegerField(
+        _("logements rendus absents ou inéligibles"), default=0
+    )
+    confirmation_required = models.BooleanField(_("confirmation requise"), default=False)
+    confirmed_count = models.PositiveIntegerField(
+        _("nombre de logements confirmé"), null=True, blank=True
+    )
     report = models.FileField(
         _("rapport"), upload_to="private/patrimoine-reports/%Y/%m/", blank=True, max_length=300
     )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
     finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    # Last sign of life of a running import (``importer.fail_stale_imports``).
+    progress_at = models.DateTimeField(_("dernière progression le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import de fichier patrimoine")
@@ -450,7 +465,12 @@ class PatrimoineImport(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.REFUSED, self.Status.FAILED)
+        return self.status in (
+            self.Status.DONE,
+            self.Status.REFUSED,
+            self.Status.FAILED,
+            self.Status.CONFIRM,
+        )
 
 
 class DwellingStaging(models.Model):

@@ -51,6 +51,7 @@ from .models import (
     StaffRole,
 )
 from .patrimoine.columns import COLUMN_NAMES, COLUMNS
+from .patrimoine.importer import rerun_import
 from .patrimoine.validation import safe_spreadsheet_text
 from .permissions import staff_required
 
@@ -290,8 +291,26 @@ def read_report(imp: PatrimoineImport, limit=REPORT_PREVIEW_ROWS) -> list[dict]:
     return rows
 
 
+def can_apply(user, imp: PatrimoineImport) -> bool:
+    """A finished dry run, or a real import held back by the snapshot guard."""
+    S = PatrimoineImport.Status
+    if not permissions.can_import(user, imp.landlord):
+        return False
+    if imp.dry_run:
+        return imp.status == S.DONE
+    return imp.confirmation_required and imp.status in (S.CONFIRM, S.REFUSED)
+
+
+def confirmation_label(imp: PatrimoineImport) -> str:
+    return _(
+        "Je confirme que %(count)s logement(s) de %(landlord)s sortiront du patrimoine "
+        "ou deviendront inéligibles : leurs locataires ne pourront plus se connecter "
+        "et leurs annonces seront retirées de la recherche."
+    ) % {"count": imp.at_risk_count, "landlord": imp.landlord.name}
+
+
 @staff_required
-def import_detail(request, pk):
+def import_detail(request, pk, confirm_error=""):
     imp = visible_import(request, pk)
     context = staff_context(
         request,
@@ -299,12 +318,16 @@ def import_detail(request, pk):
         landlord=imp.landlord,
         errors=read_report(imp) if imp.finished else [],
         error_preview_limit=REPORT_PREVIEW_ROWS,
-        can_apply=imp.dry_run
-        and imp.status == PatrimoineImport.Status.DONE
+        can_apply=can_apply(request.user, imp),
+        confirmation_label=confirmation_label(imp) if imp.confirmation_required else "",
+        confirm_error=confirm_error,
+        can_rerun=imp.status == PatrimoineImport.Status.FAILED
         and permissions.can_import(request.user, imp.landlord),
         column_labels={column.name: column.label for column in COLUMNS},
     )
-    return render(request, "bourse/staff/import_detail.html", context)
+    return render(
+        request, "bourse/staff/import_detail.html", context, status=400 if confirm_error else 200
+    )
 
 
 @staff_required
@@ -321,8 +344,14 @@ def import_state(request, pk):
     )
 
 
+def csv_export_text(value: str) -> str:
+    """The report's cells as downloaded: safe for spreadsheets (never on the screen)."""
+    return safe_spreadsheet_text(value)
+
+
 @staff_required
 def import_report(request, pk):
+    """The report as CSV; its cells made safe for spreadsheets here, on the way out."""
     imp = visible_import(request, pk)
     if not imp.report:
         raise Http404
@@ -330,12 +359,20 @@ def import_report(request, pk):
         handle = imp.report.open("rb")
     except (FileNotFoundError, OSError) as error:
         raise Http404 from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"rapport-import-{imp.pk}.csv",
-        content_type="text/csv; charset=utf-8",
-    )
+    writer = csv.writer(Echo(), delimiter=";")
+
+    def rows():
+        with handle:
+            text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+            reader = csv.reader(text, delimiter=";")
+            header = next(reader, None)
+            if header is not None:
+                yield "\ufeff" + writer.writerow(header)
+            for cells in reader:
+                yield writer.writerow([csv_export_text(cell) for cell in cells])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="rapport-import-{imp.pk}.csv"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -360,29 +397,61 @@ def import_file(request, pk):
 @require_POST
 @staff_required
 def import_apply(request, pk):
-    """Apply the file of a dry run: a real import of the same file."""
-    dry = visible_import(request, pk)
-    if not permissions.can_import(request.user, dry.landlord):
+    """Apply the file of a dry run, or of an import held back by the snapshot guard:
+    a real import of the same file. When the file would make too many dwellings
+    absent or ineligible, the box naming their number must be ticked."""
+    source = visible_import(request, pk)
+    if not permissions.can_import(request.user, source.landlord):
         return permissions.forbidden(request)
-    if not dry.dry_run or dry.status != PatrimoineImport.Status.DONE:
+    if not can_apply(request.user, source):
         messages.error(request, _("Seule une simulation terminée peut être appliquée."))
-        return redirect("bourse:import_detail", pk=dry.pk)
+        return redirect("bourse:import_detail", pk=source.pk)
+    confirmed_count = None
+    if source.confirmation_required:
+        if request.POST.get("confirm") != str(source.at_risk_count):
+            return import_detail(
+                request,
+                pk=source.pk,
+                confirm_error=_(
+                    "Cochez la case pour confirmer que %(count)s logement(s) sortiront du "
+                    "patrimoine ou deviendront inéligibles."
+                )
+                % {"count": source.at_risk_count},
+            )
+        confirmed_count = source.at_risk_count
     with transaction.atomic():
         imp = PatrimoineImport(
-            landlord=dry.landlord,
+            landlord=source.landlord,
             uploaded_by=request.user,
             source=PatrimoineImport.Source.UPLOAD,
-            original_name=dry.original_name,
-            sha256=dry.sha256,
-            full_snapshot=dry.full_snapshot,
+            original_name=source.original_name,
+            sha256=source.sha256,
+            full_snapshot=source.full_snapshot,
             dry_run=False,
+            confirmed_count=confirmed_count,
         )
-        with dry.file.open("rb") as handle:
-            name = PurePath(dry.file.name).name
+        with source.file.open("rb") as handle:
+            name = PurePath(source.file.name).name
             imp.file.save(name, File(handle), save=False)
         imp.save()
         queue_import(imp)
-    messages.success(request, _("Le fichier de la simulation est en cours d’application."))
+    messages.success(request, _("Le fichier est en cours d’application."))
+    return redirect("bourse:import_detail", pk=imp.pk)
+
+
+@require_POST
+@staff_required
+def import_rerun(request, pk):
+    """Run a failed import again (e.g. after a stopped worker); a second click does nothing."""
+    imp = visible_import(request, pk)
+    if not permissions.can_import(request.user, imp.landlord):
+        return permissions.forbidden(request)
+    with transaction.atomic():
+        if rerun_import(imp):
+            queue_import(imp)
+            messages.success(request, _("L’import est relancé."))
+        else:
+            messages.info(request, _("Cet import n’est pas en échec : il n’est pas relancé."))
     return redirect("bourse:import_detail", pk=imp.pk)
 
 
@@ -543,6 +612,7 @@ def patrimoine_format(request):
         {
             "columns": COLUMNS,
             "max_mb": settings.PATRIMOINE_MAX_UPLOAD_BYTES // (1024 * 1024),
+            "guard_percent": settings.PATRIMOINE_SNAPSHOT_GUARD_PERCENT,
         },
     )
 

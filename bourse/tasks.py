@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .patrimoine.importer import run_import
+from .patrimoine.importer import fail_stale_imports, run_import
 from .patrimoine.inbox import collect_inbox_files
 
 
@@ -16,3 +16,9 @@ def sync_patrimoine_inboxes() -> int:
     for import_id in ids:
         run_import(import_id)
     return len(ids)
+
+
+@shared_task
+def fail_stale_patrimoine_imports() -> int:
+    """Beat job: imports running without progress for too long are marked failed."""
+    return fail_stale_imports()

@@ -44,6 +44,11 @@ urlpatterns = [
         staff_views.import_apply,
         name="import_apply",
     ),
+    path(
+        "espace-bailleur/imports/<int:pk>/relancer/",
+        staff_views.import_rerun,
+        name="import_rerun",
+    ),
     path("espace-bailleur/patrimoine/", staff_views.dwellings, name="dwellings"),
     path(
         "espace-bailleur/patrimoine/export.csv",

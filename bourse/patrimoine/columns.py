@@ -39,8 +39,12 @@ COLUMNS: tuple[Column, ...] = (
         "reference_logement",
         _("Référence du logement"),
         True,
-        _("Texte libre, 1 à 50 caractères, unique dans le fichier"),
-        "LOG-000123",
+        _(
+            "Texte libre, 1 à 50 caractères, unique dans le fichier ; les références "
+            "commençant par EXEMPLE- sont réservées à la ligne d’exemple du modèle, "
+            "qui n’est jamais importée"
+        ),
+        "EXEMPLE-000123",
     ),
     Column(
         "adresse", _("Adresse"), True, _("Texte libre, 300 caractères au plus"), "12 rue de la Paix"
@@ -53,7 +57,16 @@ COLUMNS: tuple[Column, ...] = (
         "93048",
         aliases=("insee", "commune"),
     ),
-    Column("typologie", _("Typologie"), True, _("T1, T2, T3, T4, T5 ou T6+"), "T3"),
+    Column(
+        "typologie",
+        _("Typologie"),
+        True,
+        _(
+            "T1, T2, T3, T4, T5 ou T6+ ; F1 à F6 valent T1 à T6 ; Studio, T1 bis et T1’ "
+            "comptent comme T1 ; T7 et au-delà (F7…) comptent comme T6+"
+        ),
+        "T3",
+    ),
     Column(
         "surface",
         _("Surface habitable (m²)"),

@@ -17,17 +17,24 @@ second time (the upsert only touches rows that differ).
 """
 
 import csv
+import heapq
 import io
 import logging
 import re
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.files import File
 from django.db import connection, transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from ..eligibility import sync_listings_eligibility
 from ..models import Dwelling, DwellingStaging, Landlord, PatrimoineImport
 from ..territories import reference_codes
 from . import sqlpath
@@ -35,8 +42,11 @@ from .reader import PatrimoineFileError, check_csv, check_file, read_rows
 from .validation import (
     DUPLICATE_HOUSING,
     DUPLICATE_TENANT,
+    EXAMPLE_NOTE,
+    HOUSING_DUPLICATE_KEY,
+    TENANT_DUPLICATE_KEY,
     RowValidator,
-    safe_spreadsheet_text,
+    is_template_example,
 )
 
 logger = logging.getLogger(__name__)
@@ -114,8 +124,14 @@ class Outcome:
     updated: int = 0
     unchanged: int = 0
     made_ineligible: int = 0
+    skipped: int = 0  # the template's example rows
+    at_risk: int = 0  # snapshot dwellings made absent or ineligible
     error_rows: list = field(default_factory=list)
     path: str = ""
+
+    @property
+    def valid(self) -> int:
+        return self.rows - self.errors - self.skipped
 
 
 def _staging_tuple(import_id, record=None, line=0, housing_reference="", tenant_reference=""):
@@ -198,7 +214,7 @@ def _flush(batch: list[tuple]) -> None:
 
 
 def stage_file(imp: PatrimoineImport, fileobj, report_writer, progress=None):
-    """Read and validate the file into staging; write the error report.
+    """Read and validate the file into staging; write the report (in line order).
 
     Returns (outcome, staging). A well-formed CSV file on PostgreSQL takes the
     SQL path (``sqlpath``: COPY, then the rules in SQL); any other file, or a
@@ -221,19 +237,46 @@ def stage_file(imp: PatrimoineImport, fileobj, report_writer, progress=None):
     return _stage_python(imp, fileobj, report_writer, progress), python_staging()
 
 
+EXAMPLE_KEY = -1  # the example's note comes first on its line
+
+
+def write_report(report_writer, entries) -> None:
+    """The report's rows in line order (then a row's rules in ``RULES`` order).
+
+    ``entries``: iterables of (line, key, column, value, reason), each already
+    in that order; merged without holding them in memory. Values are written
+    as read: the CSV download makes them safe for spreadsheets
+    (``csv_export_text``), the screen shows them as they are.
+    """
+    for line, _key, column, value, reason in heapq.merge(*entries, key=lambda e: (e[0], e[1])):
+        report_writer.writerow((line, column, value, reason))
+
+
 def _stage_sql(imp: PatrimoineImport, layout, report_writer, scanned: sqlpath.Scan) -> Outcome:
     outcome = Outcome(path="sql")
-    outcome.rows, outcome.errors = sqlpath.stage(layout, scanned.edge_spaces)
+    outcome.rows, outcome.errors, outcome.skipped = sqlpath.stage(layout, scanned.edge_spaces)
+    entries = flag_duplicates(imp, outcome, SQL_STAGING)
     if outcome.errors:
-        for line, column, value, reason in sqlpath.error_rows(layout):
-            report_writer.writerow((line, column, safe_spreadsheet_text(value), reason))
-    flag_duplicates(imp, outcome, report_writer, SQL_STAGING)
+        entries.append(sqlpath.error_rows(layout))
+    if outcome.skipped:
+        entries.append(
+            (line, EXAMPLE_KEY, "reference_logement", value, str(EXAMPLE_NOTE))
+            for line, value in sqlpath.example_rows(layout)
+        )
+    write_report(report_writer, entries)
     return outcome
 
 
+def _pending_entries(pending) -> Iterator[tuple]:
+    pending.seek(0)
+    for line, key, column, value, reason in csv.reader(pending):
+        yield int(line), float(key), column, value, reason
+
+
 def _stage_python(imp: PatrimoineImport, fileobj, report_writer, progress=None) -> Outcome:
-    """Memory stays flat: rows go to the database in batches, and duplicate
-    references are found afterwards in SQL (``flag_duplicates``)."""
+    """Memory stays flat: rows go to the database in batches, the row errors to
+    a temporary file, and duplicate references are found afterwards in SQL
+    (``flag_duplicates``)."""
     insee_codes, sirens = reference_codes()
     validator = RowValidator(insee_codes, sirens, track_duplicates=False)
     validate = validator.validate
@@ -241,50 +284,64 @@ def _stage_python(imp: PatrimoineImport, fileobj, report_writer, progress=None) 
     _names, rows = read_rows(fileobj)
     batch: list[tuple] = []
     append = batch.append
-    for row in rows:
-        outcome.rows += 1
-        record, errors = validate(row)
-        if errors:
-            outcome.errors += 1
-            for error in errors:
-                report_writer.writerow(
-                    (error.line, error.column, safe_spreadsheet_text(error.value), error.reason)
+    pending = tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="")
+    pending_writer = csv.writer(pending)
+    note = str(EXAMPLE_NOTE)
+    with pending:
+        for row in rows:
+            outcome.rows += 1
+            reference = str(row.values.get("reference_logement", "") or "").strip()
+            if is_template_example(reference):
+                outcome.skipped += 1
+                pending_writer.writerow(
+                    (row.line, EXAMPLE_KEY, "reference_logement", reference[:200], note)
                 )
-            reference = str(row.values.get("reference_logement", "") or "").strip()[:50]
-            tenant = str(row.values.get("reference_locataire", "") or "").strip()[:50]
-            if reference or tenant:
-                append(_staging_tuple(imp.pk, None, row.line, reference, tenant))
-        else:
-            append(_staging_tuple(imp.pk, record))
-        if len(batch) >= BATCH:
-            _flush(batch)
-            if progress:
-                progress(outcome.rows)
-    _flush(batch)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"ANALYZE {_table(DwellingStaging)} "
-                "(patrimoine_import_id, housing_reference, tenant_reference, valid)"
-            )
-    flag_duplicates(imp, outcome, report_writer, python_staging())
+                continue
+            record, errors = validate(row)
+            if errors:
+                outcome.errors += 1
+                keys = validator.failures(validator.parse(row.values))
+                for key, error in zip(keys, errors, strict=True):
+                    pending_writer.writerow(
+                        (error.line, key, error.column, error.value, error.reason)
+                    )
+                reference = reference[:50]
+                tenant = str(row.values.get("reference_locataire", "") or "").strip()[:50]
+                if reference or tenant:
+                    append(_staging_tuple(imp.pk, None, row.line, reference, tenant))
+            else:
+                append(_staging_tuple(imp.pk, record))
+            if len(batch) >= BATCH:
+                _flush(batch)
+                if progress:
+                    progress(outcome.rows)
+        _flush(batch)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"ANALYZE {_table(DwellingStaging)} "
+                    "(patrimoine_import_id, housing_reference, tenant_reference, valid)"
+                )
+        entries = flag_duplicates(imp, outcome, python_staging())
+        write_report(report_writer, [_pending_entries(pending), *entries])
     return outcome
 
 
 DUPLICATE_RULES = (
-    ("housing_reference", "reference_logement", DUPLICATE_HOUSING),
-    ("tenant_reference", "reference_locataire", DUPLICATE_TENANT),
+    ("housing_reference", "reference_logement", DUPLICATE_HOUSING, HOUSING_DUPLICATE_KEY),
+    ("tenant_reference", "reference_locataire", DUPLICATE_TENANT, TENANT_DUPLICATE_KEY),
 )
 
 
-def flag_duplicates(
-    imp: PatrimoineImport, outcome: Outcome, report_writer, staging: Staging
-) -> None:
-    """Report and invalidate every repeat of a housing or tenant reference (set-based)."""
+def flag_duplicates(imp: PatrimoineImport, outcome: Outcome, staging: Staging) -> list:
+    """Invalidate every repeat of a housing or tenant reference (set-based).
+
+    Returns the report's entries for them (generators, in line order).
+    """
     table = staging.table
     counts = ", ".join(
         f"COUNT(DISTINCT NULLIF({column}, '')) < COUNT(NULLIF({column}, ''))"
-        for column, _file_column, _reason in DUPLICATE_RULES
+        for column, _file_column, _reason, _key in DUPLICATE_RULES
     )
     with connection.cursor() as cursor:
         cursor.execute(
@@ -292,32 +349,16 @@ def flag_duplicates(
             {"imp": imp.pk},
         )
         repeated = cursor.fetchone()
-    for (column, file_column, reason), any_repeat in zip(DUPLICATE_RULES, repeated, strict=True):
+    entries = []
+    for rule, any_repeat in zip(DUPLICATE_RULES, repeated, strict=True):
         if not any_repeat:
             continue
+        column = rule[0]
         firsts = f"""SELECT {column} AS reference, MIN(line) AS first_line FROM {table} f
             WHERE {staging.rows("f")} AND {column} <> ''
             GROUP BY {column} HAVING COUNT(*) > 1"""  # noqa: S608
         repeats = f"""SELECT s.line FROM {table} s JOIN ({firsts}) f ON s.{column} = f.reference
             WHERE {staging.rows("s")} AND s.line > f.first_line"""  # noqa: S608
-        with connection.chunked_cursor() as cursor:
-            cursor.execute(
-                f"""SELECT s.line, s.{column}, f.first_line FROM {table} s
-                    JOIN ({firsts}) f ON s.{column} = f.reference
-                    WHERE {staging.rows("s")} AND s.line > f.first_line
-                    ORDER BY s.line""",  # noqa: S608
-                {"imp": imp.pk},
-            )
-            while chunk := cursor.fetchmany(2000):
-                for line, value, first_line in chunk:
-                    report_writer.writerow(
-                        (
-                            line,
-                            file_column,
-                            safe_spreadsheet_text(value),
-                            reason % {"line": first_line},
-                        )
-                    )
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""UPDATE {table} SET valid = false WHERE {staging.rows(table)}
@@ -325,6 +366,24 @@ def flag_duplicates(
                 {"imp": imp.pk},
             )
             outcome.errors += max(cursor.rowcount, 0)
+        entries.append(_duplicate_entries(imp, staging, rule, firsts))
+    return entries
+
+
+def _duplicate_entries(imp, staging: Staging, rule, firsts: str):
+    column, file_column, reason, key = rule
+    table = staging.table
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(
+            f"""SELECT s.line, s.{column}, f.first_line FROM {table} s
+                JOIN ({firsts}) f ON s.{column} = f.reference
+                WHERE {staging.rows("s")} AND s.line > f.first_line
+                ORDER BY s.line""",  # noqa: S608
+            {"imp": imp.pk},
+        )
+        while chunk := cursor.fetchmany(2000):
+            for line, value, first_line in chunk:
+                yield line, key, file_column, value, reason % {"line": first_line}
 
 
 def _differs(left: str, right: str) -> str:
@@ -369,8 +428,7 @@ def count_changes(imp: PatrimoineImport, outcome: Outcome, staging: Staging) -> 
 
 
 def _unchanged(outcome: Outcome) -> None:
-    valid = outcome.rows - outcome.errors
-    outcome.unchanged = max(valid - outcome.created - outcome.updated, 0)
+    outcome.unchanged = max(outcome.valid - outcome.created - outcome.updated, 0)
 
 
 def apply_changes(imp: PatrimoineImport, outcome: Outcome, staging: Staging) -> None:
@@ -431,36 +489,177 @@ def apply_changes(imp: PatrimoineImport, outcome: Outcome, staging: Staging) -> 
         )
         outcome.created = cursor.rowcount
     _unchanged(outcome)
+    # Tenants made ineligible leave the search at once, and come back when eligible.
+    sync_listings_eligibility(imp.landlord_id)
+
+
+# --- The snapshot guard ------------------------------------------------------------------
+
+
+class SnapshotRefused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def refuse_empty_snapshot(imp: PatrimoineImport, outcome: Outcome) -> None:
+    """A full snapshot without a single valid row is refused (it would empty the patrimoine).
+
+    Only the header line, only rows in error, or only the template's example row.
+    """
+    if imp.full_snapshot and outcome.valid <= 0:
+        raise SnapshotRefused(
+            _(
+                "Le fichier complet ne contient aucune ligne de logement valide (%(rows)s ligne(s) "
+                "lue(s), dont %(errors)s en erreur et %(skipped)s ligne(s) d’exemple du "
+                "modèle) : il est refusé, rien n’a été modifié. Un fichier complet doit "
+                "contenir tout votre patrimoine."
+            )
+            % {"rows": outcome.rows, "errors": outcome.errors, "skipped": outcome.skipped}
+        )
+
+
+def snapshot_at_risk(imp: PatrimoineImport, staging: Staging) -> tuple[int, int]:
+    """(dwellings of the snapshot the file would make absent or ineligible, dwellings
+    in the snapshot).
+
+    Absent: missing from a full snapshot. Ineligible: eligible in the stored row
+    (flag and tenant reference), not in the file's valid row.
+    """
+    dwelling, table = _table(Dwelling), staging.table
+    params = _params(imp)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {dwelling} WHERE landlord_id = %(landlord)s AND in_snapshot",  # noqa: S608
+            params,
+        )
+        stored = cursor.fetchone()[0]
+        if not stored:
+            return 0, 0
+        absent = 0
+        if imp.full_snapshot:
+            cursor.execute(
+                f"""SELECT COUNT(*) FROM {dwelling} d WHERE d.landlord_id = %(landlord)s
+                    AND d.in_snapshot AND NOT EXISTS (SELECT 1 FROM {table} s
+                    WHERE {staging.rows("s")}
+                    AND s.housing_reference = d.housing_reference)""",  # noqa: S608
+                params,
+            )
+            absent = cursor.fetchone()[0]
+        cursor.execute(
+            f"""SELECT COUNT(*) FROM {table} s JOIN {dwelling} d
+                ON d.landlord_id = %(landlord)s AND d.housing_reference = s.housing_reference
+                WHERE {staging.rows("s")} AND s.valid AND NOT s.eligible_flag
+                AND d.in_snapshot AND d.eligible_flag AND d.tenant_reference <> ''""",  # noqa: S608
+            params,
+        )
+        ineligible = cursor.fetchone()[0]
+    return absent + ineligible, stored
+
+
+def snapshot_loss_needs_confirmation(at_risk: int, stored: int, percent: int | None = None) -> bool:
+    """More than ``PATRIMOINE_SNAPSHOT_GUARD_PERCENT`` % of the snapshot made absent or
+    ineligible: applied only once confirmed (exactly the share: no confirmation)."""
+    if percent is None:
+        percent = settings.PATRIMOINE_SNAPSHOT_GUARD_PERCENT
+    return at_risk * 100 > percent * stored
+
+
+def snapshot_loss_confirmed(imp: PatrimoineImport, at_risk: int) -> bool:
+    """The confirmation named at least as many dwellings as the file now affects."""
+    return imp.confirmed_count is not None and at_risk <= imp.confirmed_count
+
+
+def _guard(imp: PatrimoineImport, outcome: Outcome, staging: Staging) -> bool:
+    """Fill the guard's figures; True when the file may not be applied as it is."""
+    outcome.at_risk, stored = snapshot_at_risk(imp, staging)
+    imp.confirmation_required = snapshot_loss_needs_confirmation(outcome.at_risk, stored)
+    imp._stored = stored
+    return imp.confirmation_required and not snapshot_loss_confirmed(imp, outcome.at_risk)
+
+
+def _unconfirmed_message(imp: PatrimoineImport, at_risk: int) -> str:
+    figures = {
+        "count": at_risk,
+        "stored": getattr(imp, "_stored", 0),
+        "percent": settings.PATRIMOINE_SNAPSHOT_GUARD_PERCENT,
+    }
+    if imp.source == PatrimoineImport.Source.INBOX:
+        return (
+            _(
+                "Fichier du dépôt automatique refusé : il rendrait %(count)s logement(s) absent(s) "
+                "ou inéligible(s), plus de %(percent)s %% des %(stored)s logements de votre "
+                "patrimoine. Rien n’a été modifié. Vérifiez le fichier ; pour l’appliquer "
+                "malgré tout, confirmez-le sur la page de l’import."
+            )
+            % figures
+        )
+    return (
+        _(
+            "Ce fichier rendrait %(count)s logement(s) absent(s) ou inéligible(s), plus de "
+            "%(percent)s %% des %(stored)s logements de votre patrimoine : rien n’a été "
+            "appliqué. Confirmez ce nombre sur cette page pour l’appliquer."
+        )
+        % figures
+    )
+
+
+# --- Running an import ------------------------------------------------------------------
 
 
 def run_import(import_id: int) -> PatrimoineImport:
-    """Run one import from start to end; never raises for a bad file."""
-    imp = PatrimoineImport.objects.select_related("landlord", "uploaded_by").get(pk=import_id)
-    if imp.finished:
-        return imp
-    PatrimoineImport.objects.filter(pk=imp.pk).update(
-        status=PatrimoineImport.Status.RUNNING, started_at=timezone.now()
-    )
+    """Run one import from start to end; never raises for a bad file.
 
-    def progress(rows: int) -> None:
-        PatrimoineImport.objects.filter(pk=imp.pk).update(rows_total=rows)
+    Only a pending import is run (claimed by one statement): a task delivered
+    twice, or an import already marked failed, is left alone.
+    """
+    now = timezone.now()
+    claimed = PatrimoineImport.objects.filter(
+        pk=import_id, status=PatrimoineImport.Status.PENDING
+    ).update(status=PatrimoineImport.Status.RUNNING, started_at=now, progress_at=now)
+    imp = PatrimoineImport.objects.select_related("landlord", "uploaded_by").get(pk=import_id)
+    if not claimed:
+        return imp
+
+    def progress(rows: int | None = None) -> None:
+        changes = {"progress_at": timezone.now()}
+        if rows is not None:
+            changes["rows_total"] = rows
+        PatrimoineImport.objects.filter(pk=imp.pk).update(**changes)
 
     report = tempfile.TemporaryFile(mode="w+b")
     text = io.TextIOWrapper(report, encoding="utf-8-sig", newline="")
     writer = csv.writer(text, delimiter=";")
     writer.writerow(REPORT_HEADER)
     staging = python_staging()
+    outcome = Outcome()
+    imp.message = ""
     try:
         with imp.file.open("rb") as fileobj:
             outcome, staging = stage_file(imp, fileobj, writer, progress)
+        progress()
+        refuse_empty_snapshot(imp, outcome)
         if imp.dry_run:
             count_changes(imp, outcome, staging)
+            _guard(imp, outcome, staging)
+            imp.status = PatrimoineImport.Status.DONE
         else:
             with transaction.atomic():
                 Landlord.objects.select_for_update().filter(pk=imp.landlord_id).first()
-                apply_changes(imp, outcome, staging)
-        imp.status = PatrimoineImport.Status.DONE
-        imp.message = ""
+                if _guard(imp, outcome, staging):
+                    count_changes(imp, outcome, staging)
+                    imp.message = _unconfirmed_message(imp, outcome.at_risk)
+                    imp.status = (
+                        PatrimoineImport.Status.REFUSED
+                        if imp.source == PatrimoineImport.Source.INBOX
+                        else PatrimoineImport.Status.CONFIRM
+                    )
+                else:
+                    apply_changes(imp, outcome, staging)
+                    imp.status = PatrimoineImport.Status.DONE
+    except SnapshotRefused as refusal:
+        imp.status = PatrimoineImport.Status.REFUSED
+        imp.message = refusal.message
     except PatrimoineFileError as error:
         outcome = Outcome()
         imp.status = PatrimoineImport.Status.REFUSED
@@ -490,9 +689,11 @@ def run_import(import_id: int) -> PatrimoineImport:
     imp.updated_count = outcome.updated
     imp.unchanged_count = outcome.unchanged
     imp.ineligible_count = outcome.made_ineligible
+    imp.skipped_count = outcome.skipped
+    imp.at_risk_count = outcome.at_risk
     imp.finished_at = timezone.now()
     text.flush()
-    if outcome.errors:
+    if outcome.errors or outcome.skipped:
         report.seek(0)
         imp.report.save(f"rapport-import-{imp.pk}.csv", File(report), save=False)
     text.close()
@@ -501,3 +702,53 @@ def run_import(import_id: int) -> PatrimoineImport:
 
     notify_import_finished(imp)
     return imp
+
+
+# --- Stale imports ------------------------------------------------------------------------
+
+STALE_MESSAGE = _lazy(
+    "L’import s’est interrompu (aucune progression depuis %(minutes)s minutes, le "
+    "traitement a sans doute été arrêté) : aucune donnée n’a été modifiée. "
+    "Vous pouvez le relancer depuis cette page."
+)
+
+
+def fail_stale_imports(now=None) -> int:
+    """Mark failed every import running without progress for longer than
+    ``PATRIMOINE_STALE_IMPORT_MINUTES`` (beat job; idempotent: one statement).
+
+    A killed worker applied nothing (one transaction); its import no longer
+    stays "en cours" forever and can be re-run (``rerun_import``).
+    """
+    now = now or timezone.now()
+    minutes = settings.PATRIMOINE_STALE_IMPORT_MINUTES
+    cutoff = now - timedelta(minutes=minutes)
+    last_sign = Coalesce("progress_at", "started_at", "created_at")
+    return (
+        PatrimoineImport.objects.filter(status=PatrimoineImport.Status.RUNNING)
+        .alias(last_sign=last_sign)
+        .filter(last_sign__lt=cutoff)
+        .update(
+            status=PatrimoineImport.Status.FAILED,
+            message=str(STALE_MESSAGE % {"minutes": minutes}),
+            finished_at=now,
+        )
+    )
+
+
+def rerun_import(imp: PatrimoineImport) -> bool:
+    """Put a failed import back in the queue's hands (pending); True when it was.
+
+    One conditional statement: a second click, or an import no longer failed,
+    changes nothing.
+    """
+    return bool(
+        PatrimoineImport.objects.filter(pk=imp.pk, status=PatrimoineImport.Status.FAILED).update(
+            status=PatrimoineImport.Status.PENDING,
+            message="",
+            started_at=None,
+            finished_at=None,
+            progress_at=None,
+            rows_total=0,
+        )
+    )

@@ -10,10 +10,11 @@ from portal.siteurl import absolute_url
 
 
 def import_recipients(imp) -> list[str]:
+    """The importer; for the drop folder, the landlord's administrators and its contact."""
     if imp.uploaded_by_id and imp.uploaded_by.email:
         return [imp.uploaded_by.email]
     User = get_user_model()
-    return list(
+    admins = list(
         User.objects.filter(
             is_active=True,
             staff_profile__landlord_id=imp.landlord_id,
@@ -22,6 +23,8 @@ def import_recipients(imp) -> list[str]:
         .exclude(email="")
         .values_list("email", flat=True)
     )
+    contact = imp.landlord.contact_email
+    return admins + ([contact] if contact and contact not in admins else [])
 
 
 def notify_import_finished(imp) -> None:
@@ -34,6 +37,10 @@ def notify_import_finished(imp) -> None:
         subject = _("Import du fichier patrimoine « %(name)s » : %(errors)s ligne(s) en erreur") % {
             "name": imp.original_name,
             "errors": imp.error_count,
+        }
+    elif imp.status == imp.Status.CONFIRM:
+        subject = _("Import du fichier patrimoine « %(name)s » : confirmation requise") % {
+            "name": imp.original_name
         }
     else:
         subject = _("Import du fichier patrimoine « %(name)s » : fichier refusé") % {

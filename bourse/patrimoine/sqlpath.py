@@ -38,10 +38,12 @@ from .validation import (
     EMAIL_MAX_LENGTH,
     FLOOR_WORDS,
     RULES,
+    TYPOLOGY_ALIASES,
     WHITESPACE,
     RowValidator,
     email_is_valid,
     record_of,
+    template_example_sql,
 )
 
 logger = logging.getLogger(__name__)
@@ -346,6 +348,24 @@ def _rounded(s: str) -> str:
     return f"CASE WHEN scale({s}::numeric) <= 2 THEN {s}::numeric ELSE {round_half_even(s)} END"
 
 
+def typology_sql(cell: str) -> str:
+    """``validation.parse_typology`` in SQL (F for T, the aliases, T7 and beyond are T6+)."""
+    typologies = _in(TYPOLOGIES)
+    upper = f"replace({upper_ascii(cell)}, ' ', '')"
+    key = f"CASE WHEN left({upper}, 1) = 'F' THEN 'T' || substr({upper}, 2) ELSE {upper} END"
+    aliases = " ".join(
+        f"WHEN {_literal(alias)} THEN {_literal(typology)}"
+        for alias, typology in TYPOLOGY_ALIASES.items()
+    )
+    value = f"(CASE {key} {aliases} ELSE {key} END)"
+    digits = f"ltrim(substr({value}, 2), '0')"
+    return (
+        f"CASE WHEN {cell} IN {typologies} THEN {cell}"
+        f" WHEN {value} ~ '^T[0-9]+$' AND (length({digits}) > 1 OR ascii({digits}) >= 54)"
+        f" THEN 'T6+' WHEN {value} IN {typologies} THEN {value} END"
+    )
+
+
 def _stage_statement(layout: CsvLayout, letter_codes: bool = False, trim: bool = True) -> str:
     """The rules over the raw rows; ``trim``: some field may start or end with whitespace."""
     positions = _positions(layout)
@@ -376,9 +396,6 @@ def _stage_statement(layout: CsvLayout, letter_codes: bool = False, trim: bool =
     )
     other_cells = "".join(f", {cell(i)} AS o{i}" for i in others)
     blank = " AND ".join([f"txt_{c} = ''" for c in COLUMN_NAMES] + [f"o{i} = ''" for i in others])
-    typologies = _in(TYPOLOGIES)
-    ty_u = f"replace({upper_ascii('txt_typologie')}, ' ', '')"
-    digits = f"ltrim(substr({ty_u}, 2), '0')"
     kinds = _in(RESERVATAIRE_TYPES)
     insee = upper_ascii("txt_code_insee") if letter_codes else "txt_code_insee"
     numbers = {"surface": "txt_surface", "rent": "txt_loyer", "charges": "txt_charges"}
@@ -394,7 +411,7 @@ def _stage_statement(layout: CsvLayout, letter_codes: bool = False, trim: bool =
         f"CASE WHEN {rule.sql} THEN {1 << i}::bigint ELSE 0 END" for i, rule in enumerate(RULES)
     )
     return f"""CREATE TEMP TABLE {STAGE} AS
-SELECT line, err, python, err = 0 AND NOT python AS valid,
+SELECT line, err, python, err = 0 AND NOT python AND NOT example AS valid, example,
     left(txt_reference_logement, 50) AS housing_reference, txt_adresse AS address,
     insee AS commune_id, typology, surface, floor, lift, rent, charges,
     kind AS reservataire_kind,
@@ -404,10 +421,11 @@ SELECT line, err, python, err = 0 AND NOT python AS valid,
     coalesce(eligible AND txt_reference_locataire <> '', false) AS eligible_flag,
     email1 AS contact1_email, email2 AS contact2_email
 FROM (
-  SELECT w.*, {bits} AS err
+  SELECT w.*, CASE WHEN example THEN 0 ELSE {bits} END AS err
   FROM (
     SELECT v.*{values},
-      n_surface = 2 OR n_rent = 2 OR n_charges = 2 OR floor_python AS python
+      NOT example AND (n_surface = 2 OR n_rent = 2 OR n_charges = 2 OR floor_python)
+        AS python
     FROM (
       SELECT u.*{parsed},
         ic.insee_code IS NOT NULL AS insee_known,
@@ -417,11 +435,9 @@ FROM (
         e2.lowered AS email2, coalesce(e2.ok, false) AS email2_ok
       FROM (
         SELECT t.*{plain},
+          {template_example_sql("txt_reference_logement")} AS example,
           {insee} AS insee,
-          CASE WHEN txt_typologie IN {typologies} THEN txt_typologie
-               WHEN {ty_u} ~ '^T[0-9]+$' AND (length({digits}) > 1 OR ascii({digits}) >= 54)
-               THEN 'T6+'
-               WHEN {ty_u} IN {typologies} THEN {ty_u} END AS typology,
+          {typology_sql("txt_typologie")} AS typology,
           CASE WHEN txt_etage IN {FLOORS} THEN txt_etage::int
                WHEN txt_etage ~ '^[0-9]+$' THEN
                  CASE WHEN length(ltrim(txt_etage, '0')) > 2 THEN NULL
@@ -535,8 +551,9 @@ def copy_file(fileobj, layout: CsvLayout) -> tuple[int, Scan]:
     return rows, scanned
 
 
-def stage(layout: CsvLayout, trim: bool = True) -> tuple[int, int]:
-    """Validate the raw rows into the staging table; returns (rows, rows with errors).
+def stage(layout: CsvLayout, trim: bool = True) -> tuple[int, int, int]:
+    """Validate the raw rows into the staging table; returns (rows, rows with errors,
+    template example rows).
 
     ``trim``: some field may start or end with whitespace (``Scan.edge_spaces``).
     """
@@ -553,15 +570,34 @@ def stage(layout: CsvLayout, trim: bool = True) -> tuple[int, int]:
         insee, _sirens = reference_codes()
         cursor.execute(_stage_statement(layout, any(not c.isdigit() for c in insee), trim))
         cursor.execute(
-            f"SELECT COUNT(*), COUNT(*) FILTER (WHERE err <> 0), bool_or(python) FROM {STAGE}"  # noqa: S608
+            f"SELECT COUNT(*), COUNT(*) FILTER (WHERE err <> 0), bool_or(python), "  # noqa: S608
+            f"COUNT(*) FILTER (WHERE example) FROM {STAGE}"
         )
-        rows, errors, python = cursor.fetchone()
+        rows, errors, python, examples = cursor.fetchone()
         if python:
             _python_rows(cursor, layout)
             cursor.execute(f"SELECT COUNT(*) FILTER (WHERE err <> 0) FROM {STAGE}")  # noqa: S608
             errors = cursor.fetchone()[0]
+        if examples:
+            # Never present in the snapshot, never a duplicate: the notes keep the lines.
+            cursor.execute(
+                f"UPDATE {STAGE} SET housing_reference = '', tenant_reference = '' "  # noqa: S608
+                "WHERE example"
+            )
         cursor.execute(f"ANALYZE {STAGE} (housing_reference, tenant_reference, valid)")
-    return rows, errors
+    return rows, errors, examples
+
+
+def example_rows(layout: CsvLayout):
+    """(line, housing reference) of the template's example rows, in line order."""
+    cell = f"btrim(coalesce(r.c{_positions(layout)['reference_logement']}, ''), {WS})"
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(
+            f"SELECT s.line, {cell} FROM {STAGE} s JOIN {RAW} r ON r.n = s.line - 1 "  # noqa: S608
+            "WHERE s.example ORDER BY s.line"
+        )
+        while chunk := cursor.fetchmany(2000):
+            yield from chunk
 
 
 PYTHON_COLUMNS = (
@@ -636,7 +672,7 @@ def _python_row(validator: RowValidator, layout: CsvLayout, line: int, cells: li
 
 
 def error_rows(layout: CsvLayout):
-    """(line, column, value, reason) of every failed rule, in the report's order."""
+    """(line, rule index, column, value, reason) of every failed rule, in the report's order."""
     positions = {}
     for i, name in enumerate(layout.names):
         positions.setdefault(name, i)
@@ -655,4 +691,4 @@ def error_rows(layout: CsvLayout):
             for line, err, *values in chunk:
                 for i, rule in enumerate(RULES):
                     if err >> i & 1:
-                        yield line, rule.column, values[index[rule.column]][:200], messages[i]
+                        yield line, i, rule.column, values[index[rule.column]][:200], messages[i]

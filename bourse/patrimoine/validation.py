@@ -152,16 +152,49 @@ def parse_floor(value: str) -> int | None:
     return int(number)
 
 
+# Typologies as landlords write them (after ``typology_key``): F3 is T3, and a
+# studio, a T1 bis or a T1' counts as a T1. T7 and beyond are T6+.
+TYPOLOGY_ALIASES = {"STUDIO": "T1", "T1BIS": "T1", "T1'": "T1", "T1’": "T1"}
+ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def typology_key(value: str) -> str:
+    """ASCII upper case, no spaces, F for T: 'f 3' → 'T3', 'Studio' → 'STUDIO'."""
+    value = value.translate(ASCII_UPPER).replace(" ", "")
+    return "T" + value[1:] if value[:1] == "F" else value
+
+
 def parse_typology(value: str) -> str | None:
+    """T1…T5 and T6+, as landlords write them (the SQL path: ``sqlpath.typology_sql``)."""
     if value in TYPOLOGY_SET:
         return value
-    value = value.upper().replace(" ", "")
+    value = typology_key(value)
+    value = TYPOLOGY_ALIASES.get(value, value)
     rest = value[1:]
     if value.startswith("T") and rest.isascii() and rest.isdigit():
         digits = rest.lstrip("0")
         if len(digits) > 1 or (digits and int(digits) >= 6):  # T7, T10… are T6+
             return "T6+"
     return value if value in TYPOLOGY_SET else None
+
+
+# The published templates' example row: its housing reference starts with this
+# reserved prefix; such a row is never imported (a note in the report).
+EXAMPLE_PREFIX = "EXEMPLE-"
+EXAMPLE_NOTE = _lazy("Ligne d’exemple du modèle : ignorée (elle n’est jamais importée).")
+
+
+def is_template_example(housing_reference: str) -> bool:
+    """The template's example row (reserved prefix, any case; SQL: ``template_example_sql``)."""
+    head = housing_reference[: len(EXAMPLE_PREFIX)]
+    return head.isascii() and head.translate(ASCII_UPPER) == EXAMPLE_PREFIX
+
+
+def template_example_sql(cell: str) -> str:
+    """``is_template_example`` over a trimmed SQL cell."""
+    lower = "abcdefghijklmnopqrstuvwxyz"
+    head = f"translate(left({cell}, {len(EXAMPLE_PREFIX)}), '{lower}', '{lower.upper()}')"
+    return f"{head} = '{EXAMPLE_PREFIX}'"
 
 
 def parse_yes_no(value: str) -> bool | None:
@@ -286,7 +319,10 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "typologie",
-        _lazy("Typologie inconnue : valeurs admises T1 à T5 et T6+."),
+        _lazy(
+            "Typologie inconnue : valeurs admises T1 à T5 et T6+ (F1 à F6 aussi ; "
+            "Studio, T1 bis et T1’ comptent comme T1 ; T7 et plus s’écrivent T6+)."
+        ),
         lambda p: p.typology is None,
         "typology IS NULL",
     ),

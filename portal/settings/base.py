@@ -191,6 +191,15 @@ PAGE_CACHE_SKIP_PREFIXES = (
 PATRIMOINE_MAX_UPLOAD_BYTES = env_int("PATRIMOINE_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 PATRIMOINE_MAX_UNCOMPRESSED_BYTES = env_int("PATRIMOINE_MAX_UNCOMPRESSED_BYTES", 400 * 1024 * 1024)
 PATRIMOINE_INBOX_ROOT = env_str("PATRIMOINE_INBOX_ROOT", str(BASE_DIR / "var" / "patrimoine-inbox"))
+# A full snapshot that would make more than this share (%) of the landlord's dwellings
+# absent or ineligible is applied only once confirmed (refused from the drop folder).
+PATRIMOINE_SNAPSHOT_GUARD_PERCENT = env_int("PATRIMOINE_SNAPSHOT_GUARD_PERCENT", 20)
+# A running import without progress for this long is marked failed (beat job).
+PATRIMOINE_STALE_IMPORT_MINUTES = env_int("PATRIMOINE_STALE_IMPORT_MINUTES", 15)
+CELERY_BEAT_SCHEDULE["patrimoine-stale-imports"] = {
+    "task": "bourse.tasks.fail_stale_patrimoine_imports",
+    "schedule": 300.0,
+}
 
 # Contact form (bourse/contact/): the support team's inbox and sender (never
 # shown to tenants), the software editor for escalations, submissions per IP.

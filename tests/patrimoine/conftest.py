@@ -39,7 +39,9 @@ def row(n: int, **changes) -> dict:
 
 @pytest.fixture
 def make_import(landlord_admin, landlord):
-    def make(rows, *, dry_run=False, full=True, data=None, name="patrimoine.csv", who=None):
+    def make(
+        rows, *, dry_run=False, full=True, data=None, name="patrimoine.csv", who=None, **fields
+    ):
         content = data if data is not None else csv_bytes(rows)
         imp = PatrimoineImport(
             landlord=landlord,
@@ -48,6 +50,7 @@ def make_import(landlord_admin, landlord):
             sha256="x",
             dry_run=dry_run,
             full_snapshot=full,
+            **fields,
         )
         imp.file.save(name, ContentFile(content), save=False)
         imp.save()

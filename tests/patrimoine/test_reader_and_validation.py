@@ -184,7 +184,7 @@ def reasons(errors):
     [
         ({"code_insee": "99999"}, "code_insee", "Code INSEE inconnu"),
         ({"code_insee": ""}, "code_insee", "obligatoire"),
-        ({"typologie": "studio"}, "typologie", "Typologie inconnue"),
+        ({"typologie": "duplex"}, "typologie", "Typologie inconnue"),
         ({"surface": "abc"}, "surface", "doit être un nombre"),
         ({"surface": "-3"}, "surface", "comprise entre"),
         ({"etage": "deux"}, "etage", "nombre entier"),
@@ -225,11 +225,46 @@ def test_duplicate_housing_reference_names_the_first_line():
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("T7", "T6+"), ("t6", "T6+"), ("T 2", "T2"), ("T6+", "T6+")],
+    [
+        *(("T7", "T6+"), ("t6", "T6+"), ("T 2", "T2"), ("T6+", "T6+"), ("T5", "T5")),
+        # As landlords write them: F for T, studios and T1 bis / T1' are T1.
+        *(("F3", "T3"), ("f 3", "T3"), ("F1", "T1"), ("F6", "T6+"), ("F7", "T6+")),
+        *(("F6+", "T6+"), ("Studio", "T1"), ("STUDIO", "T1"), ("studio", "T1")),
+        *(("T1 bis", "T1"), ("T1BIS", "T1"), ("t1 Bis", "T1"), ("T1'", "T1")),
+        *(("T1’", "T1"), ("F1 bis", "T1"), ("T10", "T6+"), ("T0007", "T6+")),
+    ],
 )
 def test_typology_normalisation(raw, expected):
     record, errors = validate(typologie=raw)
     assert errors == [] and record.typology == expected
+
+
+@pytest.mark.parametrize(
+    "raw", ["T0", "F0", "T", "F", "T2 bis", "T1 ter", "Studette", "T1''", "FF3", "duplex", "T٣"]
+)
+def test_typologies_still_unknown(raw):
+    _record, errors = validate(typologie=raw)
+    assert [e.column for e in errors] == ["typologie"]
+    assert "Studio, T1 bis et T1’ comptent comme T1" in errors[0].reason
+
+
+@pytest.mark.parametrize(
+    ("reference", "example"),
+    [
+        ("EXEMPLE-000123", True),
+        ("exemple-1", True),
+        ("Exemple-", True),
+        ("EXEMPLE", False),
+        ("EXEMPLE 1", False),
+        ("LOG-EXEMPLE-1", False),
+        ("ÉXEMPLE-1", False),
+        ("", False),
+    ],
+)
+def test_template_example_is_recognised(reference, example):
+    from bourse.patrimoine.validation import is_template_example
+
+    assert is_template_example(reference) is example
 
 
 def test_values_are_normalised():

@@ -35,12 +35,16 @@ CORPUS = {
         "\u00a0LOG-nbsp\u2003",
         "L" * 50,
         "L" * 51,
+        # The templates' example row: skipped with a note, by both paths.
+        *("EXEMPLE-000123", " exemple-9 ", "Exemple-", "EXEMPLE", "ÉXEMPLE-1", "LOG-EXEMPLE-1"),
     ],
     "adresse": ["", "x" * 300, "x" * 301, "  12 rue  ", 'rue "du" Parc', "a;b", "1\nrue", "\u3000"],
     "code_insee": ["", "93048", "99999", "1", " 75111 ", "7511a", "abc", "９３０４８", "75056"],
     "typologie": [
         *("T1", "T2", "T3", "T4", "T5", "T6+", "T6", "T7", "t7", "T 2", "T10", "T0", "T00007"),
         *("T", "studio", "t６", "T²", "F3", "t6+", "T6 +", "T٣", "ť3", "T99999999999999999999"),
+        *("f 3", "F7", "F6+", "F0", "Studio", "STUDIO ", "T1 bis", "t1BIS", "T1'", "T1’", "F1 bis"),
+        *("T1''", "T2 bis", "Studette", "FF3", "F", "ſtudio", "T1 ter"),
     ],
     "surface": [
         *("64,5", "64.5", "0", "-3", "500", "500.004", "500.005", "500,006", "abc", "", "1e2"),
@@ -186,6 +190,9 @@ def _import(data: bytes, path: str, monkeypatch, landlord=None, **options):
         imp.updated_count,
         imp.unchanged_count,
         imp.ineligible_count,
+        imp.skipped_count,
+        imp.at_risk_count,
+        imp.confirmation_required,
     )
     return ran, counts, report, dwellings
 
@@ -214,6 +221,36 @@ def test_corpus_gives_the_same_report_and_dwellings(monkeypatch):
     counts, report, dwellings = _both(_csv(_rows(CORPUS)), monkeypatch)
     assert counts[0] == "done" and counts[3] > 100 and len(dwellings) > 100
     assert "déjà présente ligne" in report and "Adresse e-mail invalide" in report
+    assert counts[8] == 3 and report.count("Ligne d’exemple du modèle") == 3
+    lines = [int(line.split(";")[0]) for line in report.splitlines()[1:]]
+    assert lines == sorted(lines)  # the report in line order, duplicates included
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [[], [{**GOOD, "reference_logement": "EXEMPLE-000123"}], [{**GOOD, "surface": "x"}]],
+    ids=["header-only", "template-as-is", "only-errors"],
+)
+def test_a_full_snapshot_without_a_valid_row_is_refused_by_both_paths(monkeypatch, rows):
+    counts, _report, dwellings = _both(_csv(rows), monkeypatch, full_snapshot=True)
+    assert counts[0] == "refused" and "aucune ligne de logement valide" in counts[1]
+    assert dwellings == []
+
+
+def test_the_guard_counts_agree(monkeypatch):
+    """Absent and made ineligible, counted the same way by both paths."""
+    rows = [
+        {**GOOD, "reference_logement": f"LOG-{n}", "reference_locataire": f"LOC-{n}"}
+        for n in range(10)
+    ]
+    results = []
+    for path in ("sql", "python"):
+        landlord = _landlord()
+        _import(_csv(rows), path, monkeypatch, landlord=landlord)
+        changed = [{**row, "eligible": "non"} for row in rows[:2]] + rows[2:7]
+        results.append(_import(_csv(changed), path, monkeypatch, landlord=landlord)[1:])
+    assert results[0] == results[1]
+    assert results[0][0][0] == "confirm" and results[0][0][9] == 5  # 3 absent, 2 ineligible
 
 
 @pytest.mark.parametrize(
@@ -284,8 +321,11 @@ def test_updates_snapshot_and_dry_run_agree(monkeypatch):
         first = _import(_csv(rows), path, monkeypatch, landlord=landlord)
         changed = [{**row, "loyer": "600"} for row in rows[::3][:-1]]
         dry = _import(_csv(changed), path, monkeypatch, landlord=landlord, dry_run=True)
-        second = _import(_csv(changed), path, monkeypatch, landlord=landlord)
-        again = _import(_csv(changed), path, monkeypatch, landlord=landlord)
+        held = _import(_csv(changed), path, monkeypatch, landlord=landlord)
+        assert held[1][0] == "confirm" and held[1][9] > 0  # the snapshot guard
+        confirmed = {"confirmed_count": held[1][9]}
+        second = _import(_csv(changed), path, monkeypatch, landlord=landlord, **confirmed)
+        again = _import(_csv(changed), path, monkeypatch, landlord=landlord, **confirmed)
         if path == "sql":
             expected = (first, dry, second, again)
             assert [r[0] for r in expected] == [["sql"]] * 4
