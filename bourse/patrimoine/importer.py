@@ -126,6 +126,7 @@ class Outcome:
     made_ineligible: int = 0
     skipped: int = 0  # the template's example rows
     at_risk: int = 0  # snapshot dwellings made absent or ineligible
+    stored: int = 0  # the landlord's dwellings in the snapshot before the import
     error_rows: list = field(default_factory=list)
     path: str = ""
 
@@ -572,16 +573,15 @@ def snapshot_loss_confirmed(imp: PatrimoineImport, at_risk: int) -> bool:
 
 def _guard(imp: PatrimoineImport, outcome: Outcome, staging: Staging) -> bool:
     """Fill the guard's figures; True when the file may not be applied as it is."""
-    outcome.at_risk, stored = snapshot_at_risk(imp, staging)
-    imp.confirmation_required = snapshot_loss_needs_confirmation(outcome.at_risk, stored)
-    imp._stored = stored
+    outcome.at_risk, outcome.stored = snapshot_at_risk(imp, staging)
+    imp.confirmation_required = snapshot_loss_needs_confirmation(outcome.at_risk, outcome.stored)
     return imp.confirmation_required and not snapshot_loss_confirmed(imp, outcome.at_risk)
 
 
-def _unconfirmed_message(imp: PatrimoineImport, at_risk: int) -> str:
+def _unconfirmed_message(imp: PatrimoineImport, outcome: Outcome) -> str:
     figures = {
-        "count": at_risk,
-        "stored": getattr(imp, "_stored", 0),
+        "count": outcome.at_risk,
+        "stored": outcome.stored,
         "percent": settings.PATRIMOINE_SNAPSHOT_GUARD_PERCENT,
     }
     if imp.source == PatrimoineImport.Source.INBOX:
@@ -648,7 +648,7 @@ def run_import(import_id: int) -> PatrimoineImport:
                 Landlord.objects.select_for_update().filter(pk=imp.landlord_id).first()
                 if _guard(imp, outcome, staging):
                     count_changes(imp, outcome, staging)
-                    imp.message = _unconfirmed_message(imp, outcome.at_risk)
+                    imp.message = _unconfirmed_message(imp, outcome)
                     imp.status = (
                         PatrimoineImport.Status.REFUSED
                         if imp.source == PatrimoineImport.Source.INBOX
