@@ -607,6 +607,23 @@ def _unconfirmed_message(imp: PatrimoineImport, outcome: Outcome) -> str:
 # --- Running an import ------------------------------------------------------------------
 
 
+class RunSuperseded(Exception):
+    """The import was marked failed (stale) while this run went on."""
+
+
+def still_ours(imp: PatrimoineImport, started_at, lock: bool = False) -> bool:
+    """This run still holds the import (running, with the start time it claimed).
+
+    Checked, with the import's row locked, before applying: an import marked
+    failed by ``fail_stale_imports`` never applies afterwards, and a late run
+    never overwrites the state of the import's next run.
+    """
+    mine = PatrimoineImport.objects.filter(
+        pk=imp.pk, status=PatrimoineImport.Status.RUNNING, started_at=started_at
+    )
+    return (mine.select_for_update() if lock else mine).exists()
+
+
 def run_import(import_id: int) -> PatrimoineImport:
     """Run one import from start to end; never raises for a bad file.
 
@@ -646,6 +663,8 @@ def run_import(import_id: int) -> PatrimoineImport:
         else:
             with transaction.atomic():
                 Landlord.objects.select_for_update().filter(pk=imp.landlord_id).first()
+                if not still_ours(imp, now, lock=True):
+                    raise RunSuperseded
                 if _guard(imp, outcome, staging):
                     count_changes(imp, outcome, staging)
                     imp.message = _unconfirmed_message(imp, outcome)
@@ -657,6 +676,9 @@ def run_import(import_id: int) -> PatrimoineImport:
                 else:
                     apply_changes(imp, outcome, staging)
                     imp.status = PatrimoineImport.Status.DONE
+    except RunSuperseded:
+        # Marked failed meanwhile (``fail_stale_imports``), maybe re-run: nothing applied.
+        logger.warning("Patrimoine import %s: no longer this run's, nothing applied", imp.pk)
     except SnapshotRefused as refusal:
         imp.status = PatrimoineImport.Status.REFUSED
         imp.message = refusal.message
@@ -683,6 +705,10 @@ def run_import(import_id: int) -> PatrimoineImport:
                     [imp.pk],
                 )
 
+    if not still_ours(imp, now):
+        text.close()
+        imp.refresh_from_db()
+        return imp
     imp.rows_total = outcome.rows
     imp.error_count = outcome.errors
     imp.created_count = outcome.created

@@ -7,7 +7,6 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from bourse.models import Dwelling, PatrimoineImport
@@ -292,4 +291,24 @@ def test_report_lists_errors_in_line_order(make_import):
     assert [r[1] for r in report[1:] if r[0] == "6"] == ["loyer", "reference_locataire"]
 
 
-__all__ = ["ContentFile", "importer"]
+def test_an_import_marked_failed_while_it_runs_never_applies(make_import, monkeypatch, settings):
+    """The stale job marks a slow run failed: that run applies nothing nor overwrites it."""
+    settings.PATRIMOINE_STALE_IMPORT_MINUTES = 15
+    ten(make_import)
+    imp = make_import([row(n) for n in range(1, 12)])
+    real_stage = importer.stage_file
+
+    def stage_then_stale(*args, **kwargs):
+        result = real_stage(*args, **kwargs)
+        long_ago = timezone.now() - timedelta(hours=1)
+        PatrimoineImport.objects.filter(pk=imp.pk).update(progress_at=long_ago)
+        assert fail_stale_imports() == 1
+        return result
+
+    monkeypatch.setattr(importer, "stage_file", stage_then_stale)
+    after = run_import(imp.pk)
+    assert after.status == "failed" and "aucune progression" in after.message
+    assert not Dwelling.objects.filter(housing_reference="LOG-11").exists()
+    monkeypatch.setattr(importer, "stage_file", real_stage)
+    assert rerun_import(after) and run_import(imp.pk).status == "done"
+    assert Dwelling.objects.filter(housing_reference="LOG-11").exists()
