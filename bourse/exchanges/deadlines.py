@@ -131,3 +131,62 @@ def cal_dates_gap(dates) -> int:
     """Days between the earliest and the latest CAL date."""
     dates = [d for d in dates if d is not None]
     return (max(dates) - min(dates)).days if dates else 0
+
+
+# --- The next due date of a file (the dashboard's "Prochaine échéance") -------------
+
+# The step → (deadline key, what is due) of an open file. The CAL steps have no
+# deadline of their own (DESIGN.md 3.3): their next due date is empty.
+NEXT_DUE = {
+    Step.CREATED: ("pre_instruction", _("Valider la pré-instruction")),
+    Step.PRE_INSTRUCTION: ("pre_instruction", _("Valider la pré-instruction")),
+    Step.INSTRUCTION: ("instruction", _("Valider l’instruction")),
+    Step.ATTRIBUTED: ("move_dates", _("Saisir la période et la date de déménagement")),
+    Step.MOVE_PERIOD_SET: ("move_dates", _("Saisir la date de déménagement")),
+    Step.MOVE_SCHEDULED: ("move_date", _("Déménagement, puis clore le dossier (réalisé)")),
+}
+
+
+@dataclass(frozen=True)
+class NextDue:
+    due: dt.date | None
+    what: str
+    overdue: bool
+
+
+def next_due(file, today: dt.date | None = None) -> NextDue:
+    """The next date an open file must meet and what is due then (``NEXT_DUE``)."""
+    today = today or timezone.localdate()
+    key, what = NEXT_DUE.get(file.step, (None, ""))
+    if key == "move_date":
+        due = file.move_date
+        return NextDue(due, str(what), due is not None and due < today)
+    due = {
+        "pre_instruction": pre_instruction_due,
+        "instruction": instruction_due,
+        "move_dates": move_dates_due,
+    }.get(key, lambda f: None)(file)
+    return NextDue(due, str(what), due is not None and today > due)
+
+
+def next_due_expression():
+    """``next_due(file).due`` as an SQL expression, to sort a list of files."""
+    from django.db.models import Case, DateField, ExpressionWrapper, F, When
+
+    def plus(field, days):
+        return ExpressionWrapper(F(field) + dt.timedelta(days=days), output_field=DateField())
+
+    return Case(
+        When(
+            step__in=(Step.CREATED, Step.PRE_INSTRUCTION),
+            then=plus("nurs_date", PRE_INSTRUCTION_DAYS),
+        ),
+        When(step=Step.INSTRUCTION, then=plus("pre_instructed_on", INSTRUCTION_DAYS)),
+        When(
+            step__in=(Step.ATTRIBUTED, Step.MOVE_PERIOD_SET),
+            then=plus("attributed_on", MOVE_DATES_DAYS),
+        ),
+        When(step=Step.MOVE_SCHEDULED, then=plus("move_date", 0)),
+        default=None,
+        output_field=DateField(),
+    )

@@ -7,6 +7,8 @@ app_name = "exchanges"
 urlpatterns = [
     # Landlords' staff and the AMO.
     path("", views.dashboard, name="dashboard"),
+    path("export.csv", views.dashboard_export, {"fmt": "csv"}, name="export_csv"),
+    path("export.xlsx", views.dashboard_export, {"fmt": "xlsx"}, name="export_xlsx"),
     path("<int:pk>/", views.file_page, name="file"),
     path("<int:pk>/action/<slug:action>/", views.file_action, name="action"),
     # Landlords, tenants of the file, AMO.

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, IntegerField, Prefetch, Value, When
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,10 +28,10 @@ from bourse.tenants import visits as tenant_visits
 from bourse.tenants.forms import NurForm
 from bourse.tenants.permissions import tenant_profile
 
-from . import access, alerts, deadlines, display, workflow
+from . import access, alerts, deadlines, display, file_list, workflow
 from .agreement import agreement_pdf
 from .forms import DashboardFilterForm, decorate, form_for
-from .models import CLOSED_STEPS, OPEN_STEPS, ExchangeFile, ExchangeParty, Step
+from .models import CLOSED_STEPS, OPEN_STEPS, ExchangeFile, Step
 
 PAGE_SIZE = 50
 
@@ -79,34 +79,38 @@ def _filtered(request, form, today):
     return scope, files
 
 
-def _ordered(files, today):
-    alert_count = Value(0)
-    for rule in alerts.RULES.values():
-        alert_count = alert_count + Case(
-            When(rule.query(today), then=Value(1)), default=Value(0), output_field=IntegerField()
-        )
-    files = alerts.annotate_alerts(files, today).annotate(
-        overdue=Case(
-            When(deadlines.overdue_q(today), then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        ),
-        alert_count=alert_count,
-    )
-    return files.order_by("-overdue", "-alert_count", "nurs_date", "pk").prefetch_related(
-        Prefetch(
-            "parties",
-            queryset=ExchangeParty.objects.select_related("landlord", "dwelling_left__commune"),
-        )
-    )
+def _dashboard_list(request, today):
+    """The filtered, searched and sorted list of the dashboard and of its exports."""
+    super_admin = staff_permissions.is_super_admin(request.user)
+    form = DashboardFilterForm(request.GET or None, show_landlord=super_admin)
+    scope, files = _filtered(request, form, today)
+    listing = file_list.parse_request(request.GET)
+    if form.is_bound and not form.is_valid():
+        listing.messages.append(_("Un filtre n’est pas valide : il n’a pas été appliqué."))
+    files = file_list.search(files, listing.text)
+    files = file_list.ordered(files, today, listing.sort, listing.descending)
+    return form, scope, files, listing
+
+
+def _sort_links(request, listing):
+    """Each sortable column: its link (ascending, or descending when already ascending)."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    links = {}
+    for key in file_list.SORTS:
+        current = listing.sort == key
+        params["tri"] = f"-{key}" if current and not listing.descending else key
+        state = ""
+        if current:
+            state = "descending" if listing.descending else "ascending"
+        links[key] = {"query": params.urlencode(), "state": state}
+    return links
 
 
 @staff_required
 def dashboard(request):
     today = timezone.localdate()
-    super_admin = staff_permissions.is_super_admin(request.user)
-    form = DashboardFilterForm(request.GET or None, show_landlord=super_admin)
-    scope, files = _filtered(request, form, today)
+    form, scope, files, listing = _dashboard_list(request, today)
     step_counts = dict(scope.values_list("step").annotate(n=Count("pk")).values_list("step", "n"))
     open_scope = scope.filter(step__in=OPEN_STEPS)
     alert_counts = open_scope.aggregate(
@@ -116,9 +120,7 @@ def dashboard(request):
         },
         overdue=Count("pk", filter=deadlines.overdue_q(today)),
     )
-    page = Paginator(_ordered(files, today), PAGE_SIZE).get_page(request.GET.get("page"))
-    for file in page:
-        file.alert_list = [(a, alerts.RULES[a]) for a in alerts.annotated_alerts(file)]
+    page = Paginator(files, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -128,6 +130,9 @@ def dashboard(request):
             request,
             form=form,
             page=page,
+            rows=list(file_list.rows(page, today)),
+            listing=listing,
+            sort_links=_sort_links(request, listing),
             query=params.urlencode(),
             step_rows=[(s, step_counts.get(s.value, 0)) for s in Step],
             alert_rows=[
@@ -139,6 +144,25 @@ def dashboard(request):
             today=today,
         ),
     )
+
+
+@staff_required
+def dashboard_export(request, fmt):
+    """The dashboard's filtered list (every page, in the screen's order) as CSV or XLSX."""
+    today = timezone.localdate()
+    _form, _scope, files, _listing = _dashboard_list(request, today)
+    name = f"dossiers-echange-{today:%Y-%m-%d}"
+    if fmt == "xlsx":
+        response = HttpResponse(
+            file_list.export_xlsx(files, today),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(
+            file_list.export_csv(files, today), content_type="text/csv; charset=utf-8"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
 
 
 # --- File page (staff) --------------------------------------------------------------
