@@ -23,6 +23,7 @@ import logging
 import re
 import tempfile
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -288,7 +289,8 @@ def _stage_python(imp: PatrimoineImport, fileobj, report_writer, progress=None) 
     pending = tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="")
     pending_writer = csv.writer(pending)
     note = str(EXAMPLE_NOTE)
-    with pending:
+    # ``closing``: an interrupted run closes the reader while its file is still open.
+    with pending, closing(rows):
         for row in rows:
             outcome.rows += 1
             reference = str(row.values.get("reference_logement", "") or "").strip()
@@ -313,9 +315,9 @@ def _stage_python(imp: PatrimoineImport, fileobj, report_writer, progress=None) 
             else:
                 append(_staging_tuple(imp.pk, record))
             if len(batch) >= BATCH:
-                _flush(batch)
                 if progress:
-                    progress(outcome.rows)
+                    progress(outcome.rows)  # raises ``RunSuperseded`` once the run is not ours
+                _flush(batch)
         _flush(batch)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -607,6 +609,15 @@ def _unconfirmed_message(imp: PatrimoineImport, outcome: Outcome) -> str:
 # --- Running an import ------------------------------------------------------------------
 
 
+def _clear_staging(imp: PatrimoineImport) -> None:
+    # Raw DELETE: the ORM would load every staged row to send signals.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {_table(DwellingStaging)} WHERE patrimoine_import_id = %s",  # noqa: S608
+            [imp.pk],
+        )
+
+
 class RunSuperseded(Exception):
     """The import was marked failed (stale) while this run went on."""
 
@@ -642,7 +653,13 @@ def run_import(import_id: int) -> PatrimoineImport:
         changes = {"progress_at": timezone.now()}
         if rows is not None:
             changes["rows_total"] = rows
-        PatrimoineImport.objects.filter(pk=imp.pk).update(**changes)
+        if not PatrimoineImport.objects.filter(
+            pk=imp.pk, status=PatrimoineImport.Status.RUNNING, started_at=now
+        ).update(**changes):
+            raise RunSuperseded
+
+    # Rows staged by an earlier run of this import that was killed (``kill -9``).
+    _clear_staging(imp)
 
     report = tempfile.TemporaryFile(mode="w+b")
     text = io.TextIOWrapper(report, encoding="utf-8-sig", newline="")
@@ -697,13 +714,9 @@ def run_import(import_id: int) -> PatrimoineImport:
     finally:
         if connection.vendor == "postgresql":
             sqlpath.drop_tables()
-        if staging.path == "python":
-            # Raw DELETE: the ORM would load every staged row to send signals.
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"DELETE FROM {_table(DwellingStaging)} WHERE patrimoine_import_id = %s",  # noqa: S608
-                    [imp.pk],
-                )
+        if staging.path == "python" and still_ours(imp, now):
+            # A superseded run leaves them: the next run of the import clears them.
+            _clear_staging(imp)
 
     if not still_ours(imp, now):
         text.close()

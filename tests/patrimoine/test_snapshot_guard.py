@@ -312,3 +312,39 @@ def test_an_import_marked_failed_while_it_runs_never_applies(make_import, monkey
     monkeypatch.setattr(importer, "stage_file", real_stage)
     assert rerun_import(after) and run_import(imp.pk).status == "done"
     assert Dwelling.objects.filter(housing_reference="LOG-11").exists()
+
+
+def test_rerun_clears_the_rows_a_killed_run_left_in_staging(make_import, landlord):
+    """``kill -9`` during the Python path's staging leaves committed staged rows behind."""
+    from bourse.models import DwellingStaging
+
+    imp = running(make_import, 60)
+    DwellingStaging.objects.bulk_create(
+        DwellingStaging(patrimoine_import=imp, line=n, housing_reference=f"LOG-{n}")
+        for n in (1, 2, 3)
+    )
+    fail_stale_imports()
+    imp.refresh_from_db()
+    assert rerun_import(imp)
+    done = run_import(imp.pk)
+    assert done.status == "done" and done.created_count == 1 and done.error_count == 0
+    assert not DwellingStaging.objects.exists()
+
+
+def test_a_superseded_run_stops_at_its_next_batch(make_import, monkeypatch):
+    monkeypatch.setattr(importer, "BATCH", 2)
+    monkeypatch.setattr(importer.sqlpath, "available", lambda layout: False)  # Python path
+    imp = make_import([row(n) for n in range(1, 8)])
+    real_flush = importer._flush
+    flushed = []
+
+    def flush_then_lose(batch):
+        flushed.append(len(batch))
+        real_flush(batch)
+        if len(flushed) == 1:  # marked failed (stale) after the first batch
+            PatrimoineImport.objects.filter(pk=imp.pk).update(status="failed", message="x")
+
+    monkeypatch.setattr(importer, "_flush", flush_then_lose)
+    after = run_import(imp.pk)
+    assert after.status == "failed" and flushed == [2]
+    assert not Dwelling.objects.exists()
