@@ -550,6 +550,11 @@ def bench_exchanges(ctx: Context) -> bool:
     return run_script("exchanges.py")
 
 
+@section("file-list", "An agent's list of exchange files at 5 000 open files", issue="14 C")
+def bench_exchange_list(ctx: Context) -> bool:
+    return run_script("exchange_list.py")
+
+
 @section(
     "stats", "Nightly statistics over 5 years (200 000 files) and the page", issue="statistics"
 )
