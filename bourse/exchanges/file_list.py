@@ -36,6 +36,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bourse.patrimoine.validation import safe_spreadsheet_text  # CSV injection: one rule
+
 from . import alerts, deadlines
 from .models import STEP_NUMBERS, ExchangeParty
 
@@ -268,17 +270,12 @@ def _export_rows(files, today):
         yield export_values(row(file, today))
 
 
-def _safe_cell(value: str) -> str:
-    """No spreadsheet formula from a tenant's name (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def export_csv(files, today: dt.date) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow(EXPORT_HEADER)
     for values in _export_rows(files, today):
-        writer.writerow([_safe_cell(v) for v in values])
+        writer.writerow([safe_spreadsheet_text(v) for v in values])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -289,7 +286,7 @@ def export_xlsx(files, today: dt.date) -> bytes:
     sheet = workbook.create_sheet("Dossiers")
     sheet.append(EXPORT_HEADER)
     for values in _export_rows(files, today):
-        sheet.append([_safe_cell(v) for v in values])
+        sheet.append([safe_spreadsheet_text(v) for v in values])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
