@@ -32,14 +32,23 @@ SHOTS = os.environ.get("SCREENSHOT_DIR", "")
 
 
 def open_account_menu(page):
-    """On a phone the header's menu folds: unfold it first (once)."""
+    """On a phone the header's menu folds: unfold it first (once), and let its
+    animation end before clicking the account button (a moving target)."""
     account = page.locator("#menu-compte")
     if not account.is_visible():
         page.get_by_role("button", name="Ouvrir le menu").click()
-        expect(account).to_be_visible()
-    if account.get_attribute("aria-expanded") != "true":
-        account.click()
-    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+        expect(page.locator("#menu-principal")).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
+        expect(page.locator("#menu-principal.collapsing")).to_have_count(0)
+    sign_out = page.get_by_role("button", name="Se déconnecter")
+    for _attempt in range(3):
+        if account.get_attribute("aria-expanded") != "true":
+            account.click()
+        try:
+            expect(sign_out).to_be_visible(timeout=3_000)
+            return
+        except AssertionError:
+            continue
+    expect(sign_out).to_be_visible()
 
 
 def sign_out_from_the_header(page):
