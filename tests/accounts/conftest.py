@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 
 from bourse.models import Reservataire, StaffRole
+from bourse.permissions import set_staff_role
 from tests.tenants.conftest import (  # noqa: F401  (fixtures)
     PASSWORD,
     User,
@@ -26,12 +27,7 @@ def accounts(landlord):  # noqa: F811
     member = User.objects.create_user("membre", "membre@bailleur.example", PASSWORD)
     member.groups.add(members)
     partner = User.objects.create_user("partenaire", "p@drihl.example", PASSWORD)
-    from bourse.permissions import set_staff_role
-
-    try:
-        set_staff_role(partner, StaffRole.PARTNER, None, state)
-    except TypeError:  # before partners were linked to their reservataire
-        set_staff_role(partner, StaffRole.PARTNER)
+    set_staff_role(partner, StaffRole.PARTNER, None, state)
     return {
         "tenant": make_tenant(landlord, 1).user,
         "agent": make_staff("agent-a", StaffRole.AGENT, landlord),

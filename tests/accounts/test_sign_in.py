@@ -7,7 +7,7 @@ import time
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from portal.accounts.sessions import LAST_SEEN_KEY
 from portal.models import OutboundEmail
@@ -201,9 +201,7 @@ def test_a_tenant_may_stay_signed_in_for_two_weeks(client, accounts):
     assert client.session.get_expire_at_browser_close()
 
 
-def test_changing_ones_password_ends_ones_other_sessions(client, accounts, django_user_model):
-    from django.test import Client
-
+def test_changing_ones_password_ends_ones_other_sessions(client, accounts):
     other = Client()
     sign_in(other, "agent-a")
     assert other.get("/bourse/espace-bailleur/").status_code == 200
