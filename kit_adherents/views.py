@@ -6,7 +6,6 @@ from django.forms.utils import ErrorDict
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_ratelimit.core import get_usage
@@ -15,18 +14,12 @@ from wagtail.documents.views import serve as wagtaildocs_serve
 from wagtail.forms import PasswordViewRestrictionForm
 from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
 
+from portal.http import never_cache_response
+
 from . import access
 from .models import KitDocumentVersion
 
 RATE_GROUP = "kit_adherents.password"
-
-
-def private_headers(response):
-    """Restricted responses are never stored by a shared cache."""
-    add_never_cache_headers(response)
-    patch_vary_headers(response, ("Cookie",))
-    response.portal_cacheable = False
-    return response
 
 
 def _usage(request, increment: bool):
@@ -73,7 +66,7 @@ def rate_limited_response(request, page, restriction, action_url):
     response = page.serve_password_required_response(request, form, action_url)
     response.status_code = 429
     response["Retry-After"] = "600"
-    return private_headers(response)
+    return never_cache_response(response)
 
 
 def authenticate_with_password(request, page_view_restriction_id, page_id):
@@ -107,7 +100,7 @@ def authenticate_with_password(request, page_view_restriction_id, page_id):
                 access.grant_kit_access(request, via="password")
         else:
             record_failed_attempt(request)
-    return private_headers(response)
+    return never_cache_response(response)
 
 
 def authenticate_collection_with_password(request, restriction_id):
@@ -119,11 +112,11 @@ def authenticate_collection_with_password(request, restriction_id):
     if request.method == "POST" and password_attempts_blocked(request):
         response = HttpResponse(RATE_LIMIT_MESSAGE, status=429, content_type="text/plain")
         response["Retry-After"] = "600"
-        return private_headers(response)
+        return never_cache_response(response)
     response = wagtaildocs_serve.authenticate_with_password(request, restriction_id)
     if request.method == "POST" and response.status_code not in (301, 302, 303):
         record_failed_attempt(request)
-    return private_headers(response)
+    return never_cache_response(response)
 
 
 def access_denied_response(request):
@@ -134,14 +127,14 @@ def access_denied_response(request):
         response = HttpResponse(
             _("Accès réservé aux adhérents."), status=403, content_type="text/plain"
         )
-        return private_headers(response)
+        return never_cache_response(response)
     form = PasswordViewRestrictionForm(
         instance=restriction, initial={"return_url": request.get_full_path()}
     )
     action_url = reverse("wagtailcore_authenticate_with_password", args=[restriction.id, kit.id])
     response = kit.serve_password_required_response(request, form, action_url)
     response.status_code = 403
-    return private_headers(response)
+    return never_cache_response(response)
 
 
 def serve_document(request, document_id, document_filename):
@@ -152,7 +145,7 @@ def serve_document(request, document_id, document_filename):
 
     document = get_document_model().objects.filter(pk=document_id).only("collection_id").first()
     if document is not None and access.document_is_private(document):
-        private_headers(response)
+        never_cache_response(response)
     return response
 
 
@@ -174,5 +167,5 @@ def serve_version(request, version_id, filename):
     response["Content-Security-Policy"] = "default-src 'none'"
     response["X-Content-Type-Options"] = "nosniff"
     if private:
-        private_headers(response)
+        never_cache_response(response)
     return response

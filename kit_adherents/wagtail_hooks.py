@@ -5,8 +5,10 @@ from django.http import HttpResponse
 from wagtail import hooks
 from wagtail.models import BaseViewRestriction
 
+from portal.http import never_cache_response
+
 from . import access
-from .views import access_denied_response, private_headers
+from .views import access_denied_response
 
 
 @hooks.register("before_serve_page", order=-100)
@@ -27,7 +29,7 @@ def private_cache_headers(next_serve_page):
     def inner(page, request, serve_args, serve_kwargs):
         response = next_serve_page(page, request, serve_args, serve_kwargs)
         if isinstance(response, HttpResponse) and page.get_view_restrictions().exists():
-            private_headers(response)
+            never_cache_response(response)
         return response
 
     return inner

@@ -17,7 +17,8 @@ from django.utils.cache import patch_cache_control
 from wagtail.images import get_image_model
 
 from kit_adherents import access
-from kit_adherents.views import access_denied_response, private_headers
+from kit_adherents.views import access_denied_response
+from portal.http import never_cache_response
 
 ALLOWED_FOLDERS = ("images", "original_images")
 PUBLIC_MAX_AGE = 60 * 60 * 24
@@ -58,7 +59,7 @@ def serve_image(request, folder, path):
     response = FileResponse(handle, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     if private:
-        private_headers(response)
+        never_cache_response(response)
     else:
         patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
     return response

@@ -11,10 +11,11 @@ from django.core.paginator import Paginator
 from django.forms.utils import ErrorDict
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from django_ratelimit.core import get_usage
+
+from portal.http import never_cache_response
 
 from . import access, services
 from .forms import ContactForm, OptionalTextActionForm
@@ -29,12 +30,6 @@ RATE_LIMIT_MESSAGE = _(
     "Pour nous protéger des envois abusifs, l’envoi est suspendu pendant une heure : "
     "votre texte est conservé ci-dessous, réessayez plus tard."
 )
-
-
-def _private(response):
-    add_never_cache_headers(response)
-    patch_vary_headers(response, ("Cookie",))
-    return response
 
 
 def _usage(request, increment: bool):
@@ -67,7 +62,7 @@ class ContactView(FormView):
     template_name = "contact/contact_form.html"
 
     def get(self, request, *args, **kwargs):
-        return _private(super().get(request, *args, **kwargs))
+        return never_cache_response(super().get(request, *args, **kwargs))
 
     def post(self, request, *args, **kwargs):
         form = self.get_form()
@@ -81,7 +76,7 @@ class ContactView(FormView):
             response = self.render_to_response(self.get_context_data(form=form))
             response.status_code = 429
             response["Retry-After"] = "3600"
-            return _private(response)
+            return never_cache_response(response)
         if form.is_spam:
             # Pretend success without storing anything.
             _usage(request, increment=True)
@@ -89,7 +84,7 @@ class ContactView(FormView):
             return redirect("contact:thanks")
         if form.is_valid():
             return self.form_valid(form)
-        return _private(self.form_invalid(form))
+        return never_cache_response(self.form_invalid(form))
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -125,7 +120,7 @@ def thanks(request):
         "message": message,
         "to_landlord": message is not None and message.destination == Destination.LANDLORD,
     }
-    return _private(render(request, "contact/thanks.html", context))
+    return never_cache_response(render(request, "contact/thanks.html", context))
 
 
 def attachment(request, pk):
@@ -143,7 +138,7 @@ def attachment(request, pk):
         filename=f"{message.reference}-{message.attachment.name.rsplit('/', 1)[-1]}",
     )
     response["X-Content-Type-Options"] = "nosniff"
-    return _private(response)
+    return never_cache_response(response)
 
 
 # --- Landlord staff: the requests forwarded to their organisation ---------------
@@ -172,7 +167,7 @@ def landlord_list(request):
             (s.value, s.label) for s in (Status.FORWARDED, Status.ANSWERED, Status.CLOSED)
         ],
     }
-    return _private(render(request, "contact/landlord_list.html", context))
+    return never_cache_response(render(request, "contact/landlord_list.html", context))
 
 
 @login_required
@@ -194,4 +189,4 @@ def landlord_detail(request, pk):
         "events": access.visible_events(request.user, message),
         "form": form if can_mark else None,
     }
-    return _private(render(request, "contact/landlord_detail.html", context))
+    return never_cache_response(render(request, "contact/landlord_detail.html", context))
