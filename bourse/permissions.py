@@ -17,7 +17,8 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
@@ -260,6 +261,29 @@ def can_view_positions(user) -> bool:
 
 def can_edit_positions(user) -> bool:
     return is_super_admin(user) and user.has_perm("bourse.change_reservataire")
+
+
+def landlord_from_request(request) -> Landlord | None:
+    """The landlord a staff page is about.
+
+    Landlord staff: always their own — another landlord's id in ``bailleur``
+    (query string or form) is refused. Super administrator: the landlord named
+    by ``bailleur``, or None for "all landlords".
+    """
+    user = request.user
+    raw = request.POST.get("bailleur") or request.GET.get("bailleur") or ""
+    own = user_landlord(user)
+    if own is not None:
+        if raw and raw != str(own.pk):
+            raise PermissionDenied
+        return own
+    if not is_super_admin(user):
+        raise PermissionDenied
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Http404
+    return get_object_or_404(Landlord, pk=int(raw))
 
 
 # --- Views ------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bourse import permissions as staff_permissions
-from bourse.staff_views import staff_context
+from bourse.staff.context import staff_context
 from bourse.tenants.permissions import tenant_required
 
 from . import services

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from bourse import permissions as staff_permissions
 from bourse.permissions import forbidden, staff_required
-from bourse.staff_views import staff_context
+from bourse.staff.context import staff_context
 from bourse.tenants import contacts as tenant_contacts
 from bourse.tenants import visits as tenant_visits
 from bourse.tenants.forms import NurForm

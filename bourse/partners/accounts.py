@@ -1,6 +1,6 @@
 """Partner accounts, in the staff area: the AMO lists them and creates them.
 
-Creation is the agents' (``bourse.staff_views.create_staff_account``): the
+Creation is the agents' (``bourse.staff.accounts.create_staff_account``): the
 same form fields, an initial password shown once to the AMO; the account is a
 partner of the reservataire chosen. Landlord administrators and agents get 403.
 """
@@ -10,7 +10,9 @@ from django.shortcuts import render
 from bourse import permissions
 from bourse.models import StaffProfile, StaffRole
 from bourse.permissions import staff_required
-from bourse.staff_views import create_staff_account, page_of, query_without_page, staff_context
+from bourse.staff.accounts import create_staff_account
+from bourse.staff.context import staff_context
+from portal.http import page_of, query_without_page
 
 from .forms import PartnerCreateForm
 

@@ -248,7 +248,8 @@ def write_report(report_writer, entries) -> None:
     ``entries``: iterables of (line, key, column, value, reason), each already
     in that order; merged without holding them in memory. Values are written
     as read: the CSV download makes them safe for spreadsheets
-    (``csv_export_text``), the screen shows them as they are.
+    (``safe_spreadsheet_text`` in ``views.imports.import_report``), the screen shows
+    them as they are.
     """
     for line, _key, column, value, reason in heapq.merge(*entries, key=lambda e: (e[0], e[1])):
         report_writer.writerow((line, column, value, reason))

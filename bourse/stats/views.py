@@ -18,7 +18,7 @@ from django.views.decorators.cache import cache_control
 from bourse import permissions
 from bourse.models import Landlord
 from bourse.permissions import staff_required
-from bourse.staff_views import staff_context
+from bourse.staff.context import staff_context
 
 from . import access, tables
 from .forms import StatsFilterForm

@@ -1,0 +1,163 @@
+"""The landlord's dwellings in the staff area: the filtered list and the CSV export
+(in the import's format, cells safe for spreadsheets)."""
+
+import csv
+
+from django.contrib import messages
+from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bourse import permissions
+from bourse.eligibility import is_eligible, opposed_contingent
+from bourse.models import Commune, Dwelling, Position, Reservataire, ReservataireKind
+from bourse.permissions import landlord_from_request, staff_required
+from bourse.staff.context import staff_context
+from portal.http import Echo, page_of, query_without_page
+
+from ..columns import COLUMN_NAMES
+from ..forms import DwellingFilterForm
+from ..validation import safe_spreadsheet_text
+
+
+def position_subquery():
+    return Coalesce(
+        Subquery(
+            Reservataire.objects.filter(
+                kind=OuterRef("reservataire_kind"), code=OuterRef("reservataire_code")
+            ).values("position")[:1]
+        ),
+        Value(Position.NOT_POSITIONED),
+    )
+
+
+def eligible_q() -> Q:
+    """The rule of ``bourse.eligibility`` on a queryset annotated with ``opposed``."""
+    return Q(in_snapshot=True, eligible_flag=True, opposed=False) & ~Q(tenant_reference="")
+
+
+@staff_required(test=lambda user: user.has_perm("bourse.view_dwelling"))
+def dwellings(request):
+    user = request.user
+    landlord = landlord_from_request(request)
+    visible = permissions.visible_landlords(user)
+    queryset = Dwelling.objects.filter(landlord__in=visible)
+    if landlord is not None:
+        queryset = queryset.filter(landlord=landlord)
+    communes = Commune.objects.filter(
+        insee_code__in=queryset.values("commune_id").distinct()
+    ).order_by("name")
+    params = request.GET.copy()
+    if landlord is not None and permissions.is_super_admin(user):
+        params.setdefault("landlord", str(landlord.pk))
+    form = DwellingFilterForm(
+        params,
+        landlords=visible if permissions.is_super_admin(user) else None,
+        communes=communes,
+    )
+    queryset = queryset.annotate(opposed=opposed_contingent(), position=position_subquery())
+    if form.is_valid():
+        queryset = filtered(queryset, form.cleaned_data)
+    queryset = queryset.select_related("commune", "landlord").order_by(
+        "landlord__name", "housing_reference"
+    )
+    page = page_of(request, queryset)
+    positions = dict(Position.choices)
+    kinds = dict(ReservataireKind.choices)
+    for dwelling in page.object_list:
+        dwelling.eligible_now = is_eligible(dwelling, position=dwelling.position)
+        dwelling.position_label = positions.get(dwelling.position, dwelling.position)
+        dwelling.kind_label = kinds.get(dwelling.reservataire_kind, dwelling.reservataire_kind)
+    export_landlord = landlord or (form.cleaned_data.get("landlord") if form.is_valid() else None)
+    return render(
+        request,
+        "bourse/staff/dwellings.html",
+        staff_context(
+            request,
+            landlord=landlord,
+            form=form,
+            page=page,
+            query=query_without_page(request),
+            export_landlord=export_landlord,
+        ),
+    )
+
+
+def filtered(queryset, data: dict):
+    """``queryset`` (annotated with ``opposed``) narrowed to a valid ``DwellingFilterForm``."""
+    if data.get("landlord"):
+        queryset = queryset.filter(landlord=data["landlord"])
+    if data.get("commune"):
+        queryset = queryset.filter(commune=data["commune"])
+    if data.get("typology"):
+        queryset = queryset.filter(typology=data["typology"])
+    if data.get("eligible") == "oui":
+        queryset = queryset.filter(eligible_q())
+    elif data.get("eligible") == "non":
+        queryset = queryset.exclude(eligible_q())
+    if data.get("in_snapshot"):
+        queryset = queryset.filter(in_snapshot=data["in_snapshot"] == "oui")
+    if q := data.get("q", "").strip():
+        queryset = queryset.filter(
+            Q(housing_reference__icontains=q)
+            | Q(tenant_reference__icontains=q)
+            | Q(address__icontains=q)
+        )
+    return queryset
+
+
+def _decimal_fr(value) -> str:
+    return "" if value is None else format(value, "f").replace(".", ",")
+
+
+def export_row(dwelling: Dwelling) -> list[str]:
+    safe = safe_spreadsheet_text
+    return [
+        safe(dwelling.housing_reference),
+        safe(dwelling.address),
+        dwelling.commune_id,
+        dwelling.typology,
+        _decimal_fr(dwelling.surface),
+        str(dwelling.floor),
+        "oui" if dwelling.lift else "non",
+        _decimal_fr(dwelling.rent),
+        _decimal_fr(dwelling.charges),
+        dwelling.reservataire_kind,
+        safe(dwelling.reservataire_code),
+        safe(dwelling.tenant_reference),
+        safe(dwelling.tenant_name),
+        "oui" if dwelling.eligible_flag else "non",
+        safe(dwelling.contact1_email),
+        safe(dwelling.contact2_email),
+    ]
+
+
+@staff_required(test=lambda user: user.has_perm("bourse.view_dwelling"))
+def patrimoine_export(request):
+    """The landlord's patrimoine in the import format (cells safe for spreadsheets)."""
+    landlord = landlord_from_request(request)
+    if landlord is None:
+        messages.error(
+            request, _("Choisissez le bailleur dont vous voulez exporter le patrimoine.")
+        )
+        return redirect("bourse:dwellings")
+    if not permissions.can_view_patrimoine(request.user, landlord):
+        return permissions.forbidden(request)
+    queryset = Dwelling.objects.filter(landlord=landlord, in_snapshot=True).order_by(
+        "housing_reference"
+    )
+    writer = csv.writer(Echo(), delimiter=";")
+
+    def rows():
+        yield "\ufeff" + writer.writerow(COLUMN_NAMES)
+        for dwelling in queryset.iterator(chunk_size=2000):
+            yield writer.writerow(export_row(dwelling))
+
+    stamp = timezone.localdate().isoformat()
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="patrimoine-{landlord.pk}-{stamp}.csv"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
