@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import re
 import secrets
@@ -37,8 +38,12 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import proccpu  # noqa: E402
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -79,6 +84,9 @@ class LoadResult:
     p95_ms: float
     p99_ms: float
     errors: int = 0
+    # Requests sent, answered or not: the server works on every one of them,
+    # including those still in flight when the load generator stops.
+    sent: int = 0
 
     def line(self) -> str:
         return (
@@ -88,12 +96,25 @@ class LoadResult:
 
 
 WRK_SCRIPT = """
+local threads = {}
+sent = 0
+setup = function(thread)
+  table.insert(threads, thread)
+end
+request = function()
+  sent = sent + 1
+  return wrk.format()
+end
 done = function(summary, latency, requests)
-  io.write(string.format("BENCH %d %d %d %d %d %d %d\\n",
+  local total = 0
+  for _, thread in ipairs(threads) do
+    total = total + thread:get("sent")
+  end
+  io.write(string.format("BENCH %d %d %d %d %d %d %d %d\\n",
     summary.requests, summary.duration,
     latency:percentile(50), latency:percentile(95), latency:percentile(99),
     summary.errors.connect + summary.errors.read + summary.errors.write
-      + summary.errors.timeout, summary.errors.status))
+      + summary.errors.timeout, summary.errors.status, total))
 end
 """
 
@@ -107,7 +128,10 @@ class Wrk:
         self.threads = threads
         self.connections = connections
 
-    def run(self, url: str, seconds: float) -> LoadResult:
+    def run(self, url: str, seconds: float, headers: dict[str, str] | None = None) -> LoadResult:
+        header_args = [
+            arg for name, value in (headers or {}).items() for arg in ("-H", f"{name}: {value}")
+        ]
         out = subprocess.run(
             [
                 "wrk",
@@ -116,6 +140,7 @@ class Wrk:
                 f"-d{max(1, round(seconds))}s",
                 "-s",
                 str(self.script),
+                *header_args,
                 url,
             ],
             capture_output=True,
@@ -123,10 +148,10 @@ class Wrk:
             timeout=seconds + 30,
             check=True,
         ).stdout
-        match = re.search(r"^BENCH (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)$", out, re.M)
+        match = re.search(r"^BENCH (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)$", out, re.M)
         if not match:
             raise RuntimeError(f"unexpected wrk output:\n{out}")
-        requests, duration_us, p50, p95, p99, socket_errors, status_errors = map(
+        requests, duration_us, p50, p95, p99, socket_errors, status_errors, sent = map(
             int, match.groups()
         )
         elapsed = duration_us / 1e6
@@ -139,6 +164,7 @@ class Wrk:
             p95_ms=p95 / 1000,
             p99_ms=p99 / 1000,
             errors=socket_errors + status_errors,
+            sent=max(sent, requests),
         )
 
 
@@ -152,12 +178,14 @@ class PythonLoad:
     def __init__(self, connections: int = 8):
         self.connections = connections
 
-    def run(self, url: str, seconds: float) -> LoadResult:
+    def run(self, url: str, seconds: float, headers: dict[str, str] | None = None) -> LoadResult:
         parts = urlsplit(url)
-        path = parts.path or "/"
+        path = request_target(url)
+        headers = headers or {}
         deadline = time.perf_counter() + seconds
         latencies: list[list[float]] = [[] for _ in range(self.connections)]
         errors = [0] * self.connections
+        sent = [0] * self.connections
 
         def worker(index: int) -> None:
             conn = None
@@ -165,8 +193,9 @@ class PythonLoad:
                 if conn is None:
                     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
                 start = time.perf_counter()
+                sent[index] += 1
                 try:
-                    conn.request("GET", path)
+                    conn.request("GET", path, headers=headers)
                     response = conn.getresponse()
                     response.read()
                     if response.status != 200:
@@ -201,6 +230,7 @@ class PythonLoad:
             p95_ms=percentile(samples, 95) * 1000,
             p99_ms=percentile(samples, 99) * 1000,
             errors=sum(errors),
+            sent=sum(sent),
         )
 
 
@@ -211,16 +241,57 @@ def percentile(sorted_values: list[float], pct: float) -> float:
     return sorted_values[index]
 
 
-def http_get(url: str, timeout: float = 10) -> tuple[int, dict[str, str], str]:
+def request_target(url: str) -> str:
+    """Path and query string of ``url``."""
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+@dataclass
+class HttpAnswer:
+    status: int
+    headers: dict[str, str]  # lower-case names; the last one when repeated
+    body: str
+    cookies: dict[str, str]  # from the Set-Cookie headers
+
+
+def http_request(
+    method: str,
+    url: str,
+    *,
+    headers: dict[str, str] | None = None,
+    body: str | None = None,
+    timeout: float = 10,
+) -> HttpAnswer:
     parts = urlsplit(url)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
     try:
-        conn.request("GET", parts.path or "/", headers={"Connection": "close"})
+        conn.request(
+            method,
+            request_target(url),
+            body=body,
+            headers={"Connection": "close", **(headers or {})},
+        )
         response = conn.getresponse()
-        body = response.read().decode("utf-8", "replace")
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+        text = response.read().decode("utf-8", "replace")
+        cookies = SimpleCookie()
+        for value in response.msg.get_all("Set-Cookie") or []:
+            cookies.load(value)
+        return HttpAnswer(
+            response.status,
+            {k.lower(): v for k, v in response.getheaders()},
+            text,
+            {name: morsel.value for name, morsel in cookies.items()},
+        )
     finally:
         conn.close()
+
+
+def http_get(
+    url: str, timeout: float = 10, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], str]:
+    answer = http_request("GET", url, headers=headers, timeout=timeout)
+    return answer.status, answer.headers, answer.body
 
 
 # --- Shared environment -------------------------------------------------------------
@@ -265,6 +336,28 @@ def redacted(url: str) -> str:
 
 
 @dataclass
+class Server:
+    """One gunicorn started by the bench (its own process group)."""
+
+    name: str
+    process: subprocess.Popen
+    base_url: str
+    log: Path
+
+    def workers(self) -> list[int]:
+        return proccpu.worker_pids(self.process.pid)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+@dataclass
 class Context:
     """What sections share: the prepared site and how to measure it."""
 
@@ -273,7 +366,7 @@ class Context:
     env: dict[str, str] = field(default_factory=dict)
     base_url: str = ""
     loadgen: Wrk | PythonLoad | None = None
-    _server: subprocess.Popen | None = None
+    servers: dict[str, Server] = field(default_factory=dict)
 
     # Setup -------------------------------------------------------------------------
 
@@ -353,52 +446,67 @@ class Context:
     # Server -------------------------------------------------------------------------
 
     def server(self) -> str:
-        """Start gunicorn once (2 sync workers) and return its base URL."""
-        if self._server is None:
-            port = free_port()
-            log = open(self.workdir / "gunicorn.log", "w")  # noqa: SIM115
-            self._server = subprocess.Popen(
-                [
-                    str(VENV_BIN / "gunicorn"),
-                    "portal.wsgi",
-                    "-w",
-                    str(self.args.workers),
-                    "-b",
-                    f"127.0.0.1:{port}",
-                    "--log-level",
-                    "warning",
-                ],
-                cwd=BASE_DIR,
-                # Production settings plus the /_bench/ endpoints (BENCH_ENDPOINTS).
-                env=self.env | {"DJANGO_SETTINGS_MODULE": "portal.settings.bench"},
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-            self.base_url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    if http_get(self.base_url + "/_bench/hello/", timeout=2)[0] == 200:
-                        break
-                except OSError:
-                    pass
-                if self._server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        "gunicorn did not start:\n" + (self.workdir / "gunicorn.log").read_text()
-                    )
-                time.sleep(0.2)
-            print(f"gunicorn : {self.base_url} ({self.args.workers} sync workers, production)")
+        """Start the site once (2 sync workers, production) and return its base URL."""
+        if "site" not in self.servers:
+            self.start_server("site", "portal.wsgi")
+            self.base_url = self.servers["site"].base_url
         return self.base_url
 
-    def stop(self) -> None:
-        if self._server is not None and self._server.poll() is None:
-            os.killpg(self._server.pid, signal.SIGTERM)
+    def start_server(
+        self,
+        name: str,
+        app: str,
+        *,
+        env: dict[str, str] | None = None,
+        cwd: Path = BASE_DIR,
+        pythonpath: Path | None = None,
+        probe: str = "/_bench/hello/",
+    ) -> Server:
+        """Start gunicorn (``--workers`` sync workers) serving ``app``; by default
+        the portal with production settings plus the /_bench/ endpoints
+        (``portal.settings.bench``) and ``self.env``."""
+        port = free_port()
+        log_path = self.workdir / f"gunicorn-{name}.log"
+        log = open(log_path, "w")  # noqa: SIM115
+        extra = ["--pythonpath", str(pythonpath)] if pythonpath else []
+        process = subprocess.Popen(
+            [
+                str(VENV_BIN / "gunicorn"),
+                app,
+                "-w",
+                str(self.args.workers),
+                "-b",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+                *extra,
+            ],
+            cwd=cwd,
+            env=env
+            if env is not None
+            else self.env | {"DJANGO_SETTINGS_MODULE": "portal.settings.bench"},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        server = Server(name, process, f"http://127.0.0.1:{port}", log_path)
+        self.servers[name] = server
+        deadline = time.monotonic() + 60
+        while True:
             try:
-                self._server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self._server.pid, signal.SIGKILL)
-                self._server.wait()
+                if http_get(server.base_url + probe, timeout=5)[0] == 200:
+                    break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn ({name}) did not start:\n" + log_path.read_text())
+            time.sleep(0.2)
+        print(f"gunicorn : {server.base_url} {name} ({self.args.workers} sync workers)")
+        return server
+
+    def stop(self) -> None:
+        for server in self.servers.values():
+            server.stop()
 
     def warm_up(self, url: str, seconds: float = 1.5) -> None:
         self.loadgen.run(url, seconds)
@@ -516,6 +624,415 @@ def check_cache_on_publish(ctx: Context, url: str) -> bool:
     return banner_ok and restored_ok and page_ok
 
 
+# --- Section: pages (worker CPU per request of each kind of page) -----------------------
+
+PAGE_HIT_MAX_HELLO = 2.0  # page-cache hit ≤ 2 × the bare hello-world view
+SIGNED_IN_MAX_HOME = 1.0  # tenant dashboard and search ≤ 1 × the uncached home
+SIGNED_IN_MAX_QUERIES = 12
+SITE_SEARCH_MAX_QUERIES = 8
+HOME_MAX_VANILLA = 1.0  # uncached home ≤ 1 × a vanilla `wagtail start` home
+
+ACCOUNTS = {  # demo accounts (README, "Demo accounts")
+    "tenant": ("locataire1", "Demo-Locataire-2026"),
+    "agent": ("agent1-paris-habitat", "Demo-Bailleur-2026"),
+    "partner": ("partenaire", "Demo-Partenaire-2026"),
+}
+
+
+@dataclass
+class Page:
+    name: str
+    server: str  # key of Context.servers
+    path: str
+    role: str = "anonymous"  # or a key of ACCOUNTS
+    description: str = ""
+
+
+PAGES = [
+    Page("hello-bare", "bare", "/_bench/hello/", description="one-view Django, no middleware"),
+    Page("hello-stack", "site", "/_bench/hello/", description="/_bench/hello/, whole stack"),
+    Page("home-hit", "site", "/", description="anonymous home, page-cache hit"),
+    Page("home-nocache", "nocache", "/", description="anonymous home, PAGE_CACHE_SECONDS=0"),
+    Page("wagtail-start", "vanilla", "/", description="vanilla `wagtail start` home"),
+    Page("site-search", "site", "/recherche/?q=%C3%A9change", description="?q=échange"),
+    Page("statistics", "site", "/bourse/statistiques/", description="public statistics"),
+    Page("tenant-search", "site", "/locataire/recherche/", "tenant", "locataire1"),
+    Page("tenant-dash", "site", "/locataire/", "tenant", "locataire1"),
+    Page("staff", "site", "/bourse/espace-bailleur/", "agent", "agent1-paris-habitat"),
+    Page("partner", "site", "/bourse/espace-partenaire/", "partner", "partenaire"),
+]
+
+
+def sign_in(base_url: str, username: str, password: str) -> str:
+    """Sign in through the form of /connexion/ as a browser does and return
+    the Cookie header of the new session."""
+    form = http_request("GET", base_url + "/connexion/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.body)
+    if form.status != 200 or not token:
+        raise RuntimeError(f"sign-in form: HTTP {form.status}, CSRF token not found")
+    jar = dict(form.cookies)
+    answer = http_request(
+        "POST",
+        base_url + "/connexion/",
+        headers={
+            "Cookie": "; ".join(f"{k}={v}" for k, v in jar.items()),
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+        body=urlencode(
+            {"csrfmiddlewaretoken": token.group(1), "username": username, "password": password}
+        ),
+    )
+    jar.update(answer.cookies)
+    if answer.status != 302 or len(jar) <= len(form.cookies):
+        raise RuntimeError(f"sign-in of {username}: HTTP {answer.status}, no session cookie")
+    return "; ".join(f"{k}={v}" for k, v in jar.items())
+
+
+VANILLA_LOCAL_SETTINGS = """
+SECRET_KEY = {secret!r}
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+"""
+
+VANILLA_QUERIES = """
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+client = Client(HTTP_HOST="127.0.0.1")
+client.get("/"); client.get("/")
+with CaptureQueriesContext(connection) as captured:
+    status = client.get("/").status_code
+print("QUERIES", status, len(captured.captured_queries))
+"""
+
+
+def start_vanilla_wagtail(ctx: Context) -> int | None:
+    """`wagtail start` a throw-away project in the work directory (SQLite, its
+    own production settings, static files collected), serve it like the
+    portal and return the SQL queries of its home page."""
+    root = ctx.workdir / "vanilla"
+    root.mkdir()
+    subprocess.run(
+        [str(VENV_BIN / "wagtail"), "start", "vanilla", str(root)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    (root / "vanilla" / "settings" / "local.py").write_text(
+        VANILLA_LOCAL_SETTINGS.format(secret=secrets.token_urlsafe(50))
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env |= {"DJANGO_SETTINGS_MODULE": "vanilla.settings.production", "PYTHONUNBUFFERED": "1"}
+    out = ""
+    for args in (("migrate", "--noinput", "-v0"), ("collectstatic", "--noinput", "-v0")):
+        out = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=root,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        ).stdout
+    out = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", VANILLA_QUERIES],
+        cwd=root,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
+    ctx.start_server("vanilla", "vanilla.wsgi", env=env, cwd=root, probe="/")
+    match = re.search(r"^QUERIES (\d+) (\d+)$", out, re.M)
+    return int(match.group(2)) if match and match.group(1) == "200" else None
+
+
+def run_inprocess(ctx: Context, spec: dict, *, page_cache: bool) -> dict:
+    """bench/pages_inprocess.py with the servers' settings and database."""
+    spec_path = ctx.workdir / "pages-spec.json"
+    spec_path.write_text(json.dumps(spec))
+    env = ctx.env | {"DJANGO_SETTINGS_MODULE": "portal.settings.bench"}
+    if not page_cache:
+        env["PAGE_CACHE_SECONDS"] = "0"
+    result = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve().parent / "pages_inprocess.py"), spec_path],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"pages_inprocess.py failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def spread(values: list[float], fmt: str = "{:.2f}") -> str:
+    """``median (min–max)`` of ``values``."""
+    return (
+        f"{fmt.format(statistics.median(values))}"
+        f" ({fmt.format(min(values))}–{fmt.format(max(values))})"
+    )
+
+
+@dataclass
+class PageRun:
+    load: LoadResult
+    cpu_ms: float  # worker CPU per request sent
+
+
+def measure_page(ctx: Context, server: Server, url: str, headers: dict, seconds: float) -> PageRun:
+    """One load run on ``url`` with the worker CPU it cost, read from /proc."""
+    workers = server.workers()
+    proccpu.wait_idle(workers)
+    before = proccpu.cpu_seconds(workers)
+    load = ctx.loadgen.run(url, seconds, headers)
+    proccpu.wait_idle(workers)
+    after = proccpu.cpu_seconds(workers)
+    if set(after) != set(before) or set(server.workers()) != set(workers):
+        print(f"  note: a worker of {server.name} was replaced during the run")
+    return PageRun(load, proccpu.cpu_delta(before, after) * 1000 / max(load.sent, 1))
+
+
+@section(
+    "pages",
+    "Worker CPU per request of each kind of page vs a bare view and the uncached home",
+    issue="15",
+)
+def bench_pages(ctx: Context) -> bool:
+    # The vanilla project migrates (a minute) while the portal starts and its queries are counted.
+    vanilla: dict = {}
+
+    def prepare_vanilla() -> None:
+        started = time.perf_counter()
+        try:
+            vanilla["queries"] = start_vanilla_wagtail(ctx)
+        except Exception as error:  # reported by the main thread
+            vanilla["error"] = error
+        vanilla["seconds"] = time.perf_counter() - started
+
+    vanilla_thread = threading.Thread(target=prepare_vanilla)
+    vanilla_thread.start()
+    try:
+        return measure_pages(ctx, vanilla_thread, vanilla)
+    finally:
+        vanilla_thread.join()  # no server started after ctx.stop()
+
+
+def measure_pages(ctx: Context, vanilla_thread: threading.Thread, vanilla: dict) -> bool:
+    args = ctx.args
+    ctx.server()
+    ctx.start_server(
+        "nocache",
+        "portal.wsgi",
+        env=ctx.env
+        | {"DJANGO_SETTINGS_MODULE": "portal.settings.bench", "PAGE_CACHE_SECONDS": "0"},
+    )
+    ctx.start_server(
+        "bare", "bare_hello:application", env=ctx.env, pythonpath=Path(__file__).resolve().parent
+    )
+
+    site = ctx.servers["site"].base_url
+    cookies = {"anonymous": ""}
+    for role, (username, password) in ACCOUNTS.items():
+        cookies[role] = sign_in(site, username, password)
+    print(f"  signed in through /connexion/: {', '.join(u for u, _p in ACCOUNTS.values())}")
+
+    def url_of(page: Page) -> str:
+        return ctx.servers[page.server].base_url + page.path
+
+    def headers_of(page: Page) -> dict[str, str]:
+        return {"Cookie": cookies[page.role]} if cookies[page.role] else {}
+
+    def broken(pages: list[Page]) -> bool:
+        failures = []
+        for page in pages:
+            status, headers, _body = http_get(url_of(page), headers=headers_of(page))
+            if status != 200:
+                failures.append(f"{page.name} HTTP {status} {headers.get('location', '')}".strip())
+        if failures:
+            print(f"  ERROR: pages not served: {'; '.join(failures)}")
+        return bool(failures)
+
+    if broken([page for page in PAGES if page.server != "vanilla"]):
+        return False
+
+    # SQL queries, in one process with the same settings and database (Django's
+    # test Client and CaptureQueriesContext; the servers show no queries).
+    host = urlsplit(site).netloc
+    portal_pages = [p for p in PAGES if p.server in ("site", "nocache")]
+    spec_pages = [{"name": p.name, "path": p.path, "cookie": cookies[p.role]} for p in PAGES]
+    cached = run_inprocess(
+        ctx, {"host": host, "pages": spec_pages, "queries": ["home-hit"]}, page_cache=True
+    )
+    uncached = run_inprocess(
+        ctx,
+        {
+            "host": host,
+            "pages": spec_pages,
+            "queries": [p.name for p in portal_pages if p.name != "home-hit"],
+        },
+        page_cache=False,
+    )
+    queries = cached["queries"] | uncached["queries"]
+    queries["hello-bare"] = {"queries": 0, "writes": 0, "status": 200}
+    vanilla_thread.join()
+    if "error" in vanilla:
+        raise RuntimeError(f"vanilla `wagtail start` project: {vanilla['error']!r}")
+    print(f"  vanilla `wagtail start` project ready in {vanilla['seconds']:.1f} s")
+    if broken([page for page in PAGES if page.server == "vanilla"]):
+        return False
+    if vanilla["queries"] is not None:
+        queries["wagtail-start"] = {"queries": vanilla["queries"], "writes": 0, "status": 200}
+    for name, counted in queries.items():
+        if counted.get("status", 200) != 200:
+            print(f"  note: {name} answered HTTP {counted['status']} in process")
+
+    # In one process, CPU of the signed-in pages against the uncached home
+    # (the issue's own measure), interleaved rounds.
+    inprocess_timed = ["home-nocache", "tenant-search", "tenant-dash"]
+    inprocess = run_inprocess(
+        ctx,
+        {
+            "host": host,
+            "pages": spec_pages,
+            "cpu": inprocess_timed,
+            "rounds": args.rounds_pages,
+            "seconds": args.inprocess_seconds,
+        },
+        page_cache=False,
+    )["cpu"]
+    home_hit = next(page for page in PAGES if page.name == "home-hit")
+    hit_state = http_get(url_of(home_hit))[1].get("x-page-cache", "none")
+    print(f"  home on the site after a first GET: X-Page-Cache {hit_state}")
+
+    # Served by gunicorn: interleaved rounds, every page in each round.
+    for page in PAGES:
+        ctx.loadgen.run(url_of(page), 1, headers_of(page))  # warm-up
+    runs: dict[str, list[PageRun]] = {page.name: [] for page in PAGES}
+    seconds = args.duration_pages
+    print(
+        f"  {args.rounds_pages} interleaved rounds of {seconds:g} s per page,"
+        f" {args.connections} connections; CPU = worker user+system time / requests"
+    )
+    for round_number in range(1, args.rounds_pages + 1):
+        for page in PAGES:
+            run = measure_page(
+                ctx, ctx.servers[page.server], url_of(page), headers_of(page), seconds
+            )
+            runs[page.name].append(run)
+            print(
+                f"  round {round_number} {page.name:<13} {run.load.rps:8.1f} req/s"
+                f"   p50 {run.load.p50_ms:7.1f} ms   p95 {run.load.p95_ms:7.1f} ms"
+                f"   CPU {run.cpu_ms:7.2f} ms/req   ({run.load.sent} sent,"
+                f" {run.load.errors} errors)",
+                flush=True,
+            )
+
+    def ratios(name: str, base: str) -> list[float]:
+        return [
+            run.cpu_ms / base_run.cpu_ms
+            for run, base_run in zip(runs[name], runs[base], strict=True)
+            if base_run.cpu_ms > 0
+        ]
+
+    print(
+        "\n  page           req/s  p50 ms  p95 ms  CPU ms/req (min–max)   × hello-bare"
+        " (min–max)   × home-nocache (min–max)  queries writes"
+    )
+    for page in PAGES:
+        page_runs = runs[page.name]
+        counted = queries.get(page.name, {})
+        print(
+            f"  {page.name:<13}"
+            f" {statistics.median(r.load.rps for r in page_runs):6.1f}"
+            f" {statistics.median(r.load.p50_ms for r in page_runs):7.1f}"
+            f" {statistics.median(r.load.p95_ms for r in page_runs):7.1f}"
+            f"  {spread([r.cpu_ms for r in page_runs]):>22}"
+            f"  {spread(ratios(page.name, 'hello-bare'), '{:.1f}'):>20}"
+            f"  {spread(ratios(page.name, 'home-nocache')):>24}"
+            f"  {counted.get('queries', '?'):>7} {counted.get('writes', '?'):>6}"
+        )
+    print("  (pages: " + "; ".join(f"{p.name} = {p.description}" for p in PAGES) + ")")
+
+    print(
+        f"\n  in one process (Django test Client, {args.rounds_pages} interleaved rounds of"
+        f" {args.inprocess_seconds:g} s, CPU by getrusage):"
+    )
+    for name in inprocess_timed:
+        per_round = [
+            value / home
+            for value, home in zip(inprocess[name], inprocess["home-nocache"], strict=True)
+        ]
+        print(
+            f"  {name:<13} CPU {spread(inprocess[name])} ms/req"
+            f"   × home-nocache {spread(per_round)}"
+        )
+
+    def median_ratio(name: str, base: str) -> float:
+        values = ratios(name, base)
+        return statistics.median(values) if values else float("inf")
+
+    def inprocess_ratio(name: str) -> float:
+        return statistics.median(
+            value / home
+            for value, home in zip(inprocess[name], inprocess["home-nocache"], strict=True)
+        )
+
+    errors = sum(run.load.errors for page_runs in runs.values() for run in page_runs)
+    page_cache_on = hit_state == "hit"
+    checks = [
+        (
+            f"page-cache hit CPU ≤ {PAGE_HIT_MAX_HELLO:g} × hello-bare"
+            f" ({median_ratio('home-hit', 'hello-bare'):.2f} ×)"
+            + ("" if page_cache_on else ": the page cache is off (no Redis)"),
+            page_cache_on and median_ratio("home-hit", "hello-bare") <= PAGE_HIT_MAX_HELLO,
+        ),
+        (
+            f"uncached home CPU ≤ {HOME_MAX_VANILLA:g} × vanilla `wagtail start` home"
+            f" ({median_ratio('home-nocache', 'wagtail-start'):.2f} ×)",
+            median_ratio("home-nocache", "wagtail-start") <= HOME_MAX_VANILLA,
+        ),
+    ]
+    for name in ("tenant-dash", "tenant-search"):
+        counted = queries.get(name, {}).get("queries", 10**6)
+        checks += [
+            (
+                f"{name} CPU ≤ {SIGNED_IN_MAX_HOME:g} × uncached home, in one process"
+                f" ({inprocess_ratio(name):.2f} ×)",
+                inprocess_ratio(name) <= SIGNED_IN_MAX_HOME,
+            ),
+            (
+                f"{name} CPU ≤ {SIGNED_IN_MAX_HOME:g} × uncached home, served by gunicorn"
+                f" ({median_ratio(name, 'home-nocache'):.2f} ×)",
+                median_ratio(name, "home-nocache") <= SIGNED_IN_MAX_HOME,
+            ),
+            (
+                f"{name} ≤ {SIGNED_IN_MAX_QUERIES} SQL queries ({counted})",
+                counted <= SIGNED_IN_MAX_QUERIES,
+            ),
+        ]
+    search_queries = queries.get("site-search", {}).get("queries", 10**6)
+    checks += [
+        (
+            f"site search ≤ {SITE_SEARCH_MAX_QUERIES} SQL queries ({search_queries})",
+            search_queries <= SITE_SEARCH_MAX_QUERIES,
+        ),
+        (f"no HTTP error under load ({errors})", errors == 0),
+    ]
+    print()
+    for label, passed in checks:
+        print(f"  {'PASS' if passed else 'FAIL'} {label}")
+    writes = {name: q["writes"] for name, q in queries.items() if q.get("writes")}
+    if writes:
+        print(
+            "  note: SQL writes on GET: "
+            + ", ".join(f"{name} {count}" for name, count in writes.items())
+            + " (the test suite asserts 0)"
+        )
+    return all(passed for _label, passed in checks)
+
+
 # --- Main -------------------------------------------------------------------------------
 
 
@@ -578,6 +1095,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="list the sections and exit")
     parser.add_argument("--duration", type=float, default=8, help="seconds per measurement")
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--duration-pages", type=float, default=3, help="seconds per page and round (pages)"
+    )
+    parser.add_argument("--rounds-pages", type=int, default=3, help="interleaved rounds (pages)")
+    parser.add_argument(
+        "--inprocess-seconds",
+        type=float,
+        default=1.5,
+        help="seconds per page and round, in-process (pages)",
+    )
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--tool", choices=("auto", "wrk", "python"), default="auto")
@@ -595,23 +1122,26 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="eh-bench-"))
     ctx = Context(args=args, workdir=workdir)
     outcomes: dict[str, bool] = {}
+    timings: dict[str, float] = {}
     try:
         print("== Environment")
         ctx.prepare()
         for item in selected:
-            print(f"\n== [{item.issue}] {item.name}: {item.title}")
+            print(f"\n== [{item.issue}] {item.name}: {item.title}", flush=True)
+            section_started = time.perf_counter()
             try:
                 outcomes[item.name] = item.run(ctx)
             except Exception as error:  # a broken section must not hide the others
                 print(f"  ERROR: {error!r}")
                 outcomes[item.name] = False
+            timings[item.name] = time.perf_counter() - section_started
     finally:
         ctx.stop()
         shutil.rmtree(workdir, ignore_errors=True)
 
     print("\n== Summary")
     for name, ok in outcomes.items():
-        print(f"  {name:<12} {'PASS' if ok else 'FAIL'}")
+        print(f"  {name:<12} {'PASS' if ok else 'FAIL'}   {timings.get(name, 0):6.0f} s")
     print(f"  total time {time.perf_counter() - started:.0f} s")
     return 1 if args.strict and not all(outcomes.values()) else 0
 
