@@ -130,6 +130,27 @@ class TenantProfile(models.Model):
 # Listings other tenants may find: the partial indexes of search share this condition
 # with ``matching.searchable_listings``.
 SEARCHABLE = Q(status="active", eligible=True, paused_unanswered_at__isnull=True)
+# The columns search ranks and counts by, besides an index's keys (covering indexes).
+SEARCH_COLUMNS = [
+    "id",
+    "surface",
+    "floor",
+    "lift",
+    "accessible",
+    "any_commune",
+    "wants_t1",
+    "wants_t2",
+    "wants_t3",
+    "wants_t4",
+    "wants_t5",
+    "wants_t6",
+    "min_surface",
+    "max_monthly_cost",
+    "max_floor",
+    "lift_required",
+    "accessible_required",
+    "published_at",
+]
 
 
 class ListingStatus(models.TextChoices):
@@ -192,7 +213,11 @@ class Listing(models.Model):
     synced_at = models.DateTimeField(_("synchronisée avec le patrimoine le"), null=True, blank=True)
     # Search criteria ("critères de recherche"); no typology ticked means any.
     wanted_communes = models.ManyToManyField(
-        Commune, verbose_name=_("communes recherchées"), related_name="+", blank=True
+        Commune,
+        verbose_name=_("communes recherchées"),
+        related_name="+",
+        blank=True,
+        through="ListingWantedCommune",
     )
     # True when no commune is wanted (any commune fits): kept in step with
     # ``wanted_communes`` by ``set_wanted_communes`` so that search needs no join.
@@ -234,14 +259,18 @@ class Listing(models.Model):
         verbose_name = _("annonce")
         verbose_name_plural = _("annonces")
         indexes = [
-            # Search: only active, eligible listings, usually filtered by commune.
+            # Search: only searchable listings, usually filtered by commune. Covering
+            # (PostgreSQL): every column ranking and counting read is in the index,
+            # so they read it alone (index-only scans); SQLite skips ``include``.
             models.Index(
                 fields=["commune", "typology", "monthly_cost"],
+                include=SEARCH_COLUMNS,
                 condition=SEARCHABLE,
                 name="listing_search_idx",
             ),
             models.Index(
                 fields=["typology", "monthly_cost"],
+                include=["commune", *SEARCH_COLUMNS],
                 condition=SEARCHABLE,
                 name="listing_search_typ_idx",
             ),
@@ -287,6 +316,31 @@ class Listing(models.Model):
             and self.eligible
             and self.paused_unanswered_at is None
         )
+
+
+class ListingWantedCommune(models.Model):
+    """One commune a listing's tenant wants (the table of ``Listing.wanted_communes``).
+
+    The unique key leads with the listing (its criteria); the index leads with the
+    commune, for "who wants commune X" (``matching``: one index range per commune).
+    """
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="+", db_index=False)
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="+", db_index=False)
+
+    class Meta:
+        db_table = "tenants_listing_wanted_communes"
+        verbose_name = _("commune recherchée")
+        verbose_name_plural = _("communes recherchées")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["listing", "commune"], name="listing_wanted_commune_once"
+            )
+        ]
+        indexes = [models.Index(fields=["commune", "listing"], name="listing_wanting_commune_idx")]
+
+    def __str__(self):
+        return f"{self.listing_id} → {self.commune_id}"
 
 
 class ActorKind(models.TextChoices):
