@@ -1,11 +1,17 @@
 """The published format of the patrimoine file: one column per field.
 
-This list is the single source for the template file, the documentation page
-and the validation: each column has its header, whether it is required, its
-allowed values and an example.
+This list is the single source for the template file, the documentation page,
+the validation and the import: each column has its header, whether it is
+required, its allowed values and an example, and where its value goes — the
+``Dwelling`` field (the staging table's column of the same name), the
+attribute of the validated ``DwellingRecord``, its SQL type, and for free text
+its length limit. The staging, comparison and parsing lists below are derived
+from it (``validation`` and ``importer`` check at import time that
+``DwellingRecord``, ``Dwelling`` and ``DwellingStaging`` have these names).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from django.utils.translation import gettext_lazy as _
 
@@ -31,7 +37,15 @@ class Column:
     required: bool
     allowed: str
     example: str
-    aliases: tuple[str, ...] = field(default=())
+    aliases: tuple[str, ...] = dataclass_field(default=())
+    field: str = ""  # the Dwelling's field, and the staging table's column
+    record: str = ""  # DwellingRecord's attribute, when it is not ``field``
+    sql_type: str = "text"  # of the parsed value (text, numeric, int, boolean)
+    max_length: int | None = None  # free text (kept as typed, up to this length)
+
+    @property
+    def record_attribute(self) -> str:
+        return self.record or self.field
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -45,9 +59,17 @@ COLUMNS: tuple[Column, ...] = (
             "qui n’est jamais importée"
         ),
         "EXEMPLE-000123",
+        field="housing_reference",
+        max_length=50,
     ),
     Column(
-        "adresse", _("Adresse"), True, _("Texte libre, 300 caractères au plus"), "12 rue de la Paix"
+        "adresse",
+        _("Adresse"),
+        True,
+        _("Texte libre, 300 caractères au plus"),
+        "12 rue de la Paix",
+        field="address",
+        max_length=300,
     ),
     Column(
         "code_insee",
@@ -56,6 +78,8 @@ COLUMNS: tuple[Column, ...] = (
         _("Code officiel à 5 caractères d’une commune d’Île-de-France (arrondissement pour Paris)"),
         "93048",
         aliases=("insee", "commune"),
+        field="commune_id",
+        record="insee_code",
     ),
     Column(
         "typologie",
@@ -66,6 +90,7 @@ COLUMNS: tuple[Column, ...] = (
             "comptent comme T1 ; T7 et au-delà (F7…) comptent comme T6+"
         ),
         "T3",
+        field="typology",
     ),
     Column(
         "surface",
@@ -73,19 +98,47 @@ COLUMNS: tuple[Column, ...] = (
         True,
         _("Nombre décimal positif, 500 au plus (virgule ou point)"),
         "64,5",
+        field="surface",
+        sql_type="numeric",
     ),
-    Column("etage", _("Étage"), True, _("Nombre entier de -2 à 60 ; RDC pour 0"), "2"),
-    Column("ascenseur", _("Ascenseur"), True, _("oui ou non"), "oui"),
     Column(
-        "loyer", _("Loyer hors charges (€)"), True, _("Nombre décimal positif ou nul"), "512,30"
+        "etage",
+        _("Étage"),
+        True,
+        _("Nombre entier de -2 à 60 ; RDC pour 0"),
+        "2",
+        field="floor",
+        sql_type="int",
     ),
-    Column("charges", _("Charges (€)"), True, _("Nombre décimal positif ou nul"), "98,00"),
+    Column(
+        "ascenseur", _("Ascenseur"), True, _("oui ou non"), "oui", field="lift", sql_type="boolean"
+    ),
+    Column(
+        "loyer",
+        _("Loyer hors charges (€)"),
+        True,
+        _("Nombre décimal positif ou nul"),
+        "512,30",
+        field="rent",
+        sql_type="numeric",
+    ),
+    Column(
+        "charges",
+        _("Charges (€)"),
+        True,
+        _("Nombre décimal positif ou nul"),
+        "98,00",
+        field="charges",
+        sql_type="numeric",
+    ),
     Column(
         "reservataire_type",
         _("Contingent (type de réservataire)"),
         True,
         ", ".join(RESERVATAIRE_TYPES),
         "commune",
+        field="reservataire_kind",
+        record="reservataire_type",
     ),
     Column(
         "reservataire_code",
@@ -93,6 +146,7 @@ COLUMNS: tuple[Column, ...] = (
         False,
         _("Code INSEE pour une commune, SIREN pour une intercommunalité, vide sinon"),
         "93048",
+        field="reservataire_code",
     ),
     Column(
         "reference_locataire",
@@ -100,6 +154,8 @@ COLUMNS: tuple[Column, ...] = (
         False,
         _("Texte libre, 50 caractères au plus ; vide si le logement est vacant"),
         "LOC-004567",
+        field="tenant_reference",
+        max_length=50,
     ),
     Column(
         "nom_locataire",
@@ -107,14 +163,26 @@ COLUMNS: tuple[Column, ...] = (
         False,
         _("Texte libre, 150 caractères au plus"),
         "Dupont",
+        field="tenant_name",
+        max_length=150,
     ),
-    Column("eligible", _("Éligible à l’échange"), True, _("oui ou non"), "oui"),
+    Column(
+        "eligible",
+        _("Éligible à l’échange"),
+        True,
+        _("oui ou non"),
+        "oui",
+        field="eligible_flag",
+        record="eligible",
+        sql_type="boolean",
+    ),
     Column(
         "email_contact_1",
         _("E-mail du contact 1 (avant la CAL)"),
         True,
         _("Adresse e-mail valide"),
         "gestion.locative@bailleur.example",
+        field="contact1_email",
     ),
     Column(
         "email_contact_2",
@@ -122,11 +190,23 @@ COLUMNS: tuple[Column, ...] = (
         True,
         _("Adresse e-mail valide"),
         "attribution@bailleur.example",
+        field="contact2_email",
     ),
 )
 
 COLUMN_NAMES = tuple(column.name for column in COLUMNS)
 REQUIRED_COLUMNS = tuple(column.name for column in COLUMNS if column.required)
+# Free text: kept as typed (trimmed), up to its length.
+TEXT_LIMITS = {column.name: column.max_length for column in COLUMNS if column.max_length}
+# The Dwelling's fields an import writes, in the file's order; the housing
+# reference is the key (with the landlord), the others are compared.
+DWELLING_FIELDS = tuple(column.field for column in COLUMNS)
+KEY_FIELD = "housing_reference"
+COMPARED_FIELDS = tuple(name for name in DWELLING_FIELDS if name != KEY_FIELD)
+# DwellingRecord's attributes, in the same order (after ``line``).
+RECORD_ATTRIBUTES = tuple(column.record_attribute for column in COLUMNS)
+# The columns whose value is parsed (codes, numbers, yes/no, e-mails), not free text.
+PARSED_COLUMNS = tuple(column for column in COLUMNS if column.max_length is None)
 
 
 def normalise_header(header: str) -> str:

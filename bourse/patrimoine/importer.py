@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import timedelta
+from operator import attrgetter
 
 from django.conf import settings
 from django.core.files import File
@@ -39,6 +40,13 @@ from ..eligibility import sync_listings_eligibility
 from ..models import Dwelling, DwellingStaging, Landlord, PatrimoineImport
 from ..territories import reference_codes
 from . import sqlpath
+from .columns import (
+    COLUMNS,
+    COMPARED_FIELDS,
+    DWELLING_FIELDS,
+    KEY_FIELD,
+    RECORD_ATTRIBUTES,
+)
 from .reader import PatrimoineFileError, check_csv, check_file, read_rows
 from .validation import (
     DUPLICATE_HOUSING,
@@ -53,45 +61,14 @@ from .validation import (
 logger = logging.getLogger(__name__)
 
 BATCH = 5000
-STAGING_COLUMNS = (
-    "patrimoine_import_id",
-    "valid",
-    "line",
-    "housing_reference",
-    "address",
-    "commune_id",
-    "typology",
-    "surface",
-    "floor",
-    "lift",
-    "rent",
-    "charges",
-    "reservataire_kind",
-    "reservataire_code",
-    "tenant_reference",
-    "tenant_name",
-    "eligible_flag",
-    "contact1_email",
-    "contact2_email",
-)
-# Stored fields an import may change, as (dwelling column, staging column).
-COMPARED = (
-    "address",
-    "commune_id",
-    "typology",
-    "surface",
-    "floor",
-    "lift",
-    "rent",
-    "charges",
-    "reservataire_kind",
-    "reservataire_code",
-    "tenant_reference",
-    "tenant_name",
-    "eligible_flag",
-    "contact1_email",
-    "contact2_email",
-)
+STAGING_COLUMNS = ("patrimoine_import_id", "valid", "line", *DWELLING_FIELDS)
+# A valid row's staged values, from its record (``line`` first).
+_record_values = attrgetter("line", *RECORD_ATTRIBUTES)
+# An invalid row's: empty, but for its references.
+_BLANK = tuple("" if column.sql_type == "text" else None for column in COLUMNS)
+_HOUSING, _TENANT = DWELLING_FIELDS.index(KEY_FIELD), DWELLING_FIELDS.index("tenant_reference")
+for _model in (Dwelling, DwellingStaging):  # the list of columns matches the models
+    assert {f.attname for f in _model._meta.concrete_fields} >= set(DWELLING_FIELDS)  # noqa: S101
 REPORT_HEADER = ("ligne", "colonne", "valeur", "motif")
 
 
@@ -140,33 +117,10 @@ def _staging_tuple(import_id, record=None, line=0, housing_reference="", tenant_
     if record is None:
         # An invalid row is staged with its references only: it still counts as
         # present in a full snapshot, and duplicates are found against it.
-        return (
-            (import_id, False, line, housing_reference)
-            + ("",) * 3
-            + (None,) * 5
-            + ("", "", tenant_reference, "", None, "", "")
-        )
-    return (
-        import_id,
-        True,
-        record.line,
-        record.housing_reference,
-        record.address,
-        record.insee_code,
-        record.typology,
-        record.surface,
-        record.floor,
-        record.lift,
-        record.rent,
-        record.charges,
-        record.reservataire_type,
-        record.reservataire_code,
-        record.tenant_reference,
-        record.tenant_name,
-        record.eligible,
-        record.contact1_email,
-        record.contact2_email,
-    )
+        values = list(_BLANK)
+        values[_HOUSING], values[_TENANT] = housing_reference, tenant_reference
+        return (import_id, False, line, *values)
+    return (import_id, True, *_record_values(record))
 
 
 def _table(model) -> str:
@@ -391,7 +345,7 @@ def _duplicate_entries(imp, staging: Staging, rule, firsts: str):
 
 
 def _differs(left: str, right: str) -> str:
-    return " OR ".join(f"{left}.{c} <> {right}.{c}" for c in COMPARED)
+    return " OR ".join(f"{left}.{c} <> {right}.{c}" for c in COMPARED_FIELDS)
 
 
 def _params(imp: PatrimoineImport) -> dict:
@@ -448,8 +402,8 @@ def apply_changes(imp: PatrimoineImport, outcome: Outcome, staging: Staging) -> 
     """
     dwelling, table = _table(Dwelling), staging.table
     params = {**_params(imp), "now": timezone.now()}
-    inserted = ("housing_reference",) + COMPARED
-    assignments = ", ".join(f"{c} = s.{c}" for c in COMPARED)
+    inserted = DWELLING_FIELDS
+    assignments = ", ".join(f"{c} = s.{c}" for c in COMPARED_FIELDS)
     outcome.made_ineligible = outcome.updated = 0
     with connection.cursor() as cursor:
         cursor.execute(

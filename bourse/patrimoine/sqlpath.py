@@ -27,12 +27,20 @@ savepoint that is rolled back.
 import logging
 import re
 from dataclasses import dataclass
+from operator import attrgetter
 
 from django.db import connection, transaction
 from psycopg.copy import QueuedLibpqWriter
 
 from ..territories import reference_codes
-from .columns import COLUMN_NAMES, NO_VALUES, RESERVATAIRE_TYPES, TYPOLOGIES, YES_VALUES
+from .columns import (
+    COLUMN_NAMES,
+    NO_VALUES,
+    PARSED_COLUMNS,
+    RESERVATAIRE_TYPES,
+    TYPOLOGIES,
+    YES_VALUES,
+)
 from .reader import CHUNK, CsvLayout
 from .validation import (
     EMAIL_MAX_LENGTH,
@@ -600,22 +608,9 @@ def example_rows(layout: CsvLayout):
             yield from chunk
 
 
-PYTHON_COLUMNS = (
-    "line",
-    "err",
-    "commune_id",
-    "typology",
-    "surface",
-    "floor",
-    "lift",
-    "rent",
-    "charges",
-    "reservataire_kind",
-    "reservataire_code",
-    "eligible_flag",
-    "contact1_email",
-    "contact2_email",
-)
+# The values SQL hands back to Python (``_python_rows``): the parsed columns'.
+PYTHON_COLUMNS = ("line", "err", *(column.field for column in PARSED_COLUMNS))
+_python_values = attrgetter(*(column.record_attribute for column in PARSED_COLUMNS))
 
 
 def _python_rows(cursor, layout: CsvLayout) -> None:
@@ -624,10 +619,9 @@ def _python_rows(cursor, layout: CsvLayout) -> None:
     validator = RowValidator(insee, sirens, track_duplicates=False)
     columns = ", ".join(f"r.c{i}" for i in range(len(layout.names)))
     cursor.execute(
-        f"""CREATE TEMP TABLE {PYROWS} (line bigint, err bigint, commune_id text,
-            typology text, surface numeric, floor int, lift boolean, rent numeric,
-            charges numeric, reservataire_kind text, reservataire_code text,
-            eligible_flag boolean, contact1_email text, contact2_email text)"""
+        f"CREATE TEMP TABLE {PYROWS} (line bigint, err bigint, "
+        + ", ".join(f"{column.field} {column.sql_type}" for column in PARSED_COLUMNS)
+        + ")"
     )
     copy_statement = f"COPY {PYROWS} ({', '.join(PYTHON_COLUMNS)}) FROM STDIN"
     with connection.chunked_cursor() as reader, connection.cursor() as writer:
@@ -652,23 +646,7 @@ def _python_row(validator: RowValidator, layout: CsvLayout, line: int, cells: li
     failed = validator.failures(p)
     if failed:
         return (line, sum(1 << i for i in failed)) + (None,) * (len(PYTHON_COLUMNS) - 2)
-    record = record_of(line, p)
-    return (
-        line,
-        0,
-        record.insee_code,
-        record.typology,
-        record.surface,
-        record.floor,
-        record.lift,
-        record.rent,
-        record.charges,
-        record.reservataire_type,
-        record.reservataire_code,
-        record.eligible,
-        record.contact1_email,
-        record.contact2_email,
-    )
+    return (line, 0, *_python_values(record_of(line, p)))
 
 
 def error_rows(layout: CsvLayout):

@@ -19,26 +19,28 @@ references already seen so that duplicates within a file are reported.
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.utils.translation import gettext_lazy as _lazy
 
-from .columns import COLUMN_NAMES, NO_VALUES, RESERVATAIRE_TYPES, TYPOLOGIES, YES_VALUES
+from .columns import (
+    COLUMN_NAMES,
+    NO_VALUES,
+    RECORD_ATTRIBUTES,
+    RESERVATAIRE_TYPES,
+    TEXT_LIMITS,
+    TYPOLOGIES,
+    YES_VALUES,
+)
 from .reader import Row
 
 MAX_SURFACE = Decimal("500")
 MAX_AMOUNT = Decimal("99999")
 FLOOR_RANGE = (-2, 60)
 FLOOR_WORDS = ("rdc", "rez-de-chaussée", "rez-de-chaussee")
-TEXT_LIMITS = {
-    "reference_logement": 50,
-    "adresse": 300,
-    "reference_locataire": 50,
-    "nom_locataire": 150,
-}
 # Every character ``str.strip()`` removes (and ``\s`` matches): the SQL path
 # trims and cleans numbers with exactly this set.
 WHITESPACE = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
@@ -65,6 +67,10 @@ class DwellingRecord:
     eligible: bool
     contact1_email: str
     contact2_email: str
+
+
+# One attribute per column of ``columns.COLUMNS``, in its order (``record_of`` fills them so).
+assert tuple(f.name for f in fields(DwellingRecord)) == ("line", *RECORD_ATTRIBUTES)  # noqa: S101
 
 
 @dataclass(slots=True, frozen=True)

@@ -18,7 +18,7 @@ from bourse.permissions import landlord_from_request, staff_required
 from bourse.staff.context import staff_context
 from portal.http import Echo, page_of, query_without_page
 
-from ..columns import COLUMN_NAMES
+from ..columns import COLUMN_NAMES, COLUMNS
 from ..forms import DwellingFilterForm
 from ..validation import safe_spreadsheet_text
 
@@ -113,26 +113,19 @@ def _decimal_fr(value) -> str:
     return "" if value is None else format(value, "f").replace(".", ",")
 
 
+# How a stored value is written back in the import's format, by the column's SQL type.
+EXPORT_FORMATS = {
+    "numeric": _decimal_fr,
+    "int": str,
+    "boolean": lambda value: "oui" if value else "non",
+    "text": safe_spreadsheet_text,
+}
+_EXPORTED = tuple((column.field, EXPORT_FORMATS[column.sql_type]) for column in COLUMNS)
+
+
 def export_row(dwelling: Dwelling) -> list[str]:
-    safe = safe_spreadsheet_text
-    return [
-        safe(dwelling.housing_reference),
-        safe(dwelling.address),
-        dwelling.commune_id,
-        dwelling.typology,
-        _decimal_fr(dwelling.surface),
-        str(dwelling.floor),
-        "oui" if dwelling.lift else "non",
-        _decimal_fr(dwelling.rent),
-        _decimal_fr(dwelling.charges),
-        dwelling.reservataire_kind,
-        safe(dwelling.reservataire_code),
-        safe(dwelling.tenant_reference),
-        safe(dwelling.tenant_name),
-        "oui" if dwelling.eligible_flag else "non",
-        safe(dwelling.contact1_email),
-        safe(dwelling.contact2_email),
-    ]
+    """One dwelling in the import's columns (``columns.COLUMNS``), text made safe."""
+    return [write(getattr(dwelling, field)) for field, write in _EXPORTED]
 
 
 @staff_required(test=lambda user: user.has_perm("bourse.view_dwelling"))
