@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.images.fields import WagtailImageField
 
 from .models import Commune, Intercommunality, Landlord, Position, Reservataire, ReservataireKind
@@ -123,14 +124,86 @@ def text_to_html(value: str) -> str:
     return "".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs)
 
 
-class OrganisationForm(forms.ModelForm):
-    """The landlord's page, as its administrators edit it."""
+# --- The landlord: one list of fields, one set of rules, two doors ------------------
+#
+# The AMO edits every field in the Wagtail admin (snippet "Bailleurs",
+# ``bourse.wagtail_hooks``: ``LandlordAdminForm``); a landlord's administrators
+# edit their page, every field but the membership, in the staff area
+# (``OrganisationForm``). Both take their fields from here and share the rules
+# (a SIRET with spaces, French messages).
 
-    siret = forms.CharField(
+LANDLORD_MEMBERSHIP_FIELDS = ("name", "joined_on", "active")  # the AMO's only
+LANDLORD_FIELDS = (
+    "name",
+    "siret",
+    "website",
+    "logo",
+    "tenant_reference_help_image",
+    "housing_reference_help_image",
+    "contact_email",
+    "joined_on",
+    "active",
+    "handling_text",
+)
+LANDLORD_SECOND_CONTACT_FIELDS = (
+    "second_contact_name",
+    "second_contact_email",
+    "second_contact_phone",
+)
+# What a landlord's administrators edit in the staff area.
+LANDLORD_PAGE_FIELDS = tuple(
+    name
+    for name in LANDLORD_FIELDS + LANDLORD_SECOND_CONTACT_FIELDS
+    if name not in LANDLORD_MEMBERSHIP_FIELDS
+)
+LANDLORD_ERROR_MESSAGES = {
+    "website": {"invalid": _("Indiquez une adresse web complète (https://…).")},
+    "contact_email": {"invalid": _("Indiquez une adresse e-mail valide.")},
+    "second_contact_email": {"invalid": _("Indiquez une adresse e-mail valide.")},
+}
+
+
+def siret_field() -> forms.CharField:
+    """The SIRET as typed (spaces allowed); ``normalize_siret`` then the model's
+    validator check it."""
+    return forms.CharField(
         label=_("SIRET"),
         max_length=20,
         help_text=_("14 chiffres ; les espaces sont acceptés."),
+        error_messages={"unique": _("Ce SIRET est déjà celui d’un autre bailleur.")},
     )
+
+
+class LandlordAdminForm(WagtailAdminModelForm):
+    """The landlord in the Wagtail admin (the AMO): every field, the same rules."""
+
+    siret = siret_field()
+
+    class Meta:
+        error_messages = LANDLORD_ERROR_MESSAGES
+
+    def clean_siret(self):
+        return normalize_siret(self.cleaned_data.get("siret") or "")
+
+
+# The staff area edits these page fields through other form fields: images are
+# uploaded (form field -> model field), the handling text is typed as plain text.
+UPLOADED_IMAGES = {
+    "logo_upload": ("logo", _("Logo")),
+    "tenant_help_upload": ("tenant_reference_help_image", _("Aide référence locataire")),
+    "housing_help_upload": ("housing_reference_help_image", _("Aide référence logement")),
+}
+PAGE_FIELDS_REPLACED = (
+    *(attribute for attribute, _title in UPLOADED_IMAGES.values()),
+    "handling_text",
+)
+
+
+class OrganisationForm(forms.ModelForm):
+    """The landlord's page, as its administrators edit it (``LANDLORD_PAGE_FIELDS``):
+    images are uploaded rather than chosen, the handling text is plain text."""
+
+    siret = siret_field()
     handling = forms.CharField(
         label=_("Fonctionnement de l’organisme"),
         required=False,
@@ -151,28 +224,12 @@ class OrganisationForm(forms.ModelForm):
         help_text=_("Un avis d’échéance où la référence du logement est entourée."),
     )
 
-    IMAGE_FIELDS = {
-        "logo_upload": ("logo", _("Logo")),
-        "tenant_help_upload": ("tenant_reference_help_image", _("Aide référence locataire")),
-        "housing_help_upload": ("housing_reference_help_image", _("Aide référence logement")),
-    }
+    IMAGE_FIELDS = UPLOADED_IMAGES
 
     class Meta:
         model = Landlord
-        fields = [
-            "siret",
-            "website",
-            "contact_email",
-            "second_contact_name",
-            "second_contact_email",
-            "second_contact_phone",
-        ]
-        error_messages = {
-            "siret": {"unique": _("Ce SIRET est déjà celui d’un autre bailleur.")},
-            "website": {"invalid": _("Indiquez une adresse web complète (https://…).")},
-            "contact_email": {"invalid": _("Indiquez une adresse e-mail valide.")},
-            "second_contact_email": {"invalid": _("Indiquez une adresse e-mail valide.")},
-        }
+        fields = [name for name in LANDLORD_PAGE_FIELDS if name not in PAGE_FIELDS_REPLACED]
+        error_messages = LANDLORD_ERROR_MESSAGES
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
