@@ -9,9 +9,15 @@ reach the contingents of its member communes (and a commune's position does
 not reach the intercommunality's).
 """
 
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 from .models import Dwelling, Position, Reservataire
+
+OPPOSED_KEY = "eligibility:opposed-contingents"
+OPPOSED_CACHE_SECONDS = 24 * 3600
 
 
 def contingent_position(kind: str, code: str = "") -> str:
@@ -24,15 +30,31 @@ def contingent_position(kind: str, code: str = "") -> str:
     return position or Position.NOT_POSITIONED
 
 
+def opposed_contingents() -> frozenset[tuple[str, str]]:
+    """The (kind, code) of every opposing reservataire: few rows, read on each tenant
+    request, so kept in the cache until a reservataire changes."""
+    opposed = cache.get(OPPOSED_KEY)
+    if opposed is None:
+        opposed = frozenset(
+            Reservataire.objects.filter(position=Position.OPPOSITION).values_list("kind", "code")
+        )
+        cache.set(OPPOSED_KEY, opposed, OPPOSED_CACHE_SECONDS)
+    return opposed
+
+
+@receiver(post_save, sender=Reservataire, dispatch_uid="eligibility_positions_saved")
+@receiver(post_delete, sender=Reservataire, dispatch_uid="eligibility_positions_deleted")
+def forget_opposed_contingents(**kwargs) -> None:
+    cache.delete(OPPOSED_KEY)
+
+
 def is_eligible(dwelling: Dwelling, position: str | None = None) -> bool:
+    if not (dwelling.in_snapshot and dwelling.eligible_flag and dwelling.tenant_reference):
+        return False
     if position is None:
-        position = contingent_position(dwelling.reservataire_kind, dwelling.reservataire_code)
-    return (
-        dwelling.in_snapshot
-        and dwelling.eligible_flag
-        and bool(dwelling.tenant_reference)
-        and position != Position.OPPOSITION
-    )
+        contingent = (dwelling.reservataire_kind, dwelling.reservataire_code or "")
+        return contingent not in opposed_contingents()
+    return position != Position.OPPOSITION
 
 
 def opposed_contingent():

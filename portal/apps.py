@@ -7,7 +7,16 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portail")
 
     def ready(self):
-        from .spaces import Space, register
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import renditions
+        from .spaces import Space, connect_account_signals, register
+
+        connect_account_signals()
+        renditions.connect()
+        user_logged_in.connect(
+            prepare_admin_profile, dispatch_uid="portal.prepare_admin_profile", weak=False
+        )
 
         # The Wagtail admin: the GIE editors' home (and the super user's).
         register(
@@ -20,3 +29,12 @@ class PortalConfig(AppConfig):
                 rank=lambda user: 5 if user.is_superuser else 40,
             )
         )
+
+
+def prepare_admin_profile(sender, request, user, **kwargs):
+    """Wagtail's user bar creates an account's admin profile the first time it shows:
+    made at sign-in (a POST) instead, so that no page view writes."""
+    if user.has_perm("wagtailadmin.access_admin"):
+        from wagtail.users.models import UserProfile
+
+        UserProfile.get_for_user(user)

@@ -16,13 +16,25 @@ Rules
 * ``session_kind`` says how long a session of an account whose home is this
   space lives: ``"staff"`` (browser close and a working day without activity)
   or ``"tenant"`` (browser close, or 14 days with "Se souvenir de moi").
+
+Cache
+-----
+The list of an account's spaces (shown in every page's header) is kept in the
+cache under ``spaces:user:<id>`` for ``CACHE_SECONDS``, stamped with a global
+version. It is dropped when the account, its groups or permissions change,
+or when a model named in a space's ``invalidated_by`` (with a ``user_id``) is
+saved or deleted for it; a change of a group's permissions bumps the
+version. Each space's own door still checks access on every request: the
+cache only decides which links the header shows and where a sign-in lands.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -37,6 +49,8 @@ class Space:
     prefixes: tuple[str, ...] = ()
     rank: int | Callable[[object], int] = 50
     session_kind: str = "staff"
+    # Models (with a ``user_id``) whose changes may open or close this space.
+    invalidated_by: tuple[type, ...] = ()
 
     def url(self) -> str:
         """``href`` is a URL name (``"app:view"``), a path, or a callable giving a path."""
@@ -53,10 +67,56 @@ class Space:
 _SPACES: dict[str, Space] = {}
 
 
+CACHE_SECONDS = 300
+VERSION_KEY = "spaces:version"
+
+
 def register(space: Space) -> Space:
     """Add (or replace, by key) a space; called from ``AppConfig.ready()``."""
+    from django.db.models.signals import post_delete, post_save
+
     _SPACES[space.key] = space
+    for model in space.invalidated_by:
+        for signal in (post_save, post_delete):
+            signal.connect(_forget_owner, sender=model, dispatch_uid=f"spaces.{model._meta.label}")
     return space
+
+
+def _user_key(user_id) -> str:
+    return f"spaces:user:{user_id}"
+
+
+def forget(user_id=None) -> None:
+    """Drop the cached spaces of one account, or of every account."""
+    if user_id is None:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    else:
+        cache.delete(_user_key(user_id))
+
+
+def _forget_owner(sender, instance, **kwargs):
+    forget(getattr(instance, "user_id", None))
+
+
+def _cached_spaces(user) -> list[Space]:
+    key = _user_key(user.pk)
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY)
+    entry = found.get(key)
+    if version is not None and entry is not None and entry[0] == version:
+        spaces = [_SPACES[name] for name in entry[1] if name in _SPACES]
+        if len(spaces) == len(entry[1]):
+            return spaces
+    spaces = sorted(
+        (space for space in _SPACES.values() if space.may_open(user)),
+        key=lambda space: space.rank_for(user),
+    )
+    if version is not None:
+        cache.set(key, (version, [space.key for space in spaces]), CACHE_SECONDS)
+    return spaces
 
 
 def registered() -> list[Space]:
@@ -69,10 +129,7 @@ def spaces_for(user) -> list[Space]:
         return []
     cached = user.__dict__.get("_portal_spaces")
     if cached is None:
-        cached = sorted(
-            (space for space in _SPACES.values() if space.may_open(user)),
-            key=lambda space: space.rank_for(user),
-        )
+        cached = _cached_spaces(user)
         user.__dict__["_portal_spaces"] = cached
     return cached
 
@@ -120,3 +177,42 @@ def safe_next(request, user, candidate: str | None) -> str | None:
 def session_kind(user) -> str:
     space = home_space(user)
     return space.session_kind if space is not None else "tenant"
+
+
+def connect_account_signals() -> None:
+    """An account's own changes (activity, super user, groups, permissions) drop
+    its cached spaces; a group's permissions drop everyone's."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    user_model = get_user_model()
+
+    def user_saved(sender, instance, update_fields=None, **kwargs):
+        if update_fields is not None and set(update_fields) <= {"last_login", "password"}:
+            return
+        forget(instance.pk)
+
+    def memberships_changed(sender, instance, reverse=False, pk_set=None, **kwargs):
+        if not kwargs.get("action", "").startswith("post_"):
+            return
+        if isinstance(instance, user_model):
+            forget(instance.pk)
+        else:  # a group's members or permissions changed
+            forget()
+
+    post_save.connect(user_saved, sender=user_model, dispatch_uid="spaces.user_saved", weak=False)
+    post_delete.connect(
+        lambda sender, instance, **kw: forget(instance.pk),
+        sender=user_model,
+        dispatch_uid="spaces.user_deleted",
+        weak=False,
+    )
+    for through in (
+        user_model.groups.through,
+        user_model.user_permissions.through,
+        Group.permissions.through,
+    ):
+        m2m_changed.connect(
+            memberships_changed, sender=through, dispatch_uid=f"spaces.{through}", weak=False
+        )

@@ -10,6 +10,7 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Espace partenaire")
 
     def ready(self):
+        from bourse.models import StaffProfile
         from bourse.permissions import can_access_partner_space
         from portal.spaces import Space, register
 
@@ -21,5 +22,6 @@ class PartnersConfig(AppConfig):
                 prefixes=("/bourse/espace-partenaire/",),
                 may_open=can_access_partner_space,
                 rank=30,
+                invalidated_by=(StaffProfile,),
             )
         )

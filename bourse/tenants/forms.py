@@ -284,32 +284,38 @@ class CriteriaForm(forms.Form):
 # --- Search, contact, report ----------------------------------------------------------------
 
 
-COMMUNES_CACHE_KEY = "tenants:communes-with-listings"
+COMMUNES_CACHE_KEY = "tenants:communes-with-listings:v2"
+DEPARTMENTS_CACHE_KEY = "tenants:departments"
 
 
-def communes_with_listings():
-    """Communes where at least one listing is searchable (cached ten minutes)."""
+def communes_with_listings() -> list[tuple[str, str]]:
+    """(INSEE code, name) of the communes where at least one listing is searchable,
+    by name (cached ten minutes: the search form's list, read on every search)."""
     from .matching import searchable_listings
 
     def compute():
-        return sorted(
-            searchable_listings()
-            .exclude(commune__isnull=True)
-            .values_list("commune_id", flat=True)
-            .distinct()
+        return list(
+            Commune.objects.filter(
+                pk__in=searchable_listings().exclude(commune__isnull=True).values("commune_id")
+            )
+            .order_by("name", "pk")
+            .values_list("pk", "name")
         )
 
-    ids = cache.get_or_set(COMMUNES_CACHE_KEY, compute, 600)
-    return Commune.objects.filter(pk__in=ids).order_by("name")
+    return cache.get_or_set(COMMUNES_CACHE_KEY, compute, 600)
+
+
+def departments() -> list[str]:
+    """Every department of the reference communes (cached a day: reference data)."""
+    return cache.get_or_set(
+        DEPARTMENTS_CACHE_KEY,
+        lambda: sorted(set(Commune.objects.values_list("department", flat=True).distinct())),
+        24 * 3600,
+    )
 
 
 class SearchForm(forms.Form):
-    commune = forms.ModelChoiceField(
-        label=_("Commune"),
-        queryset=Commune.objects.all(),
-        required=False,
-        empty_label=_("Toutes les communes"),
-    )
+    commune = forms.ChoiceField(label=_("Commune"), required=False)
     department = forms.ChoiceField(label=_("Département"), required=False)
     typology = forms.ChoiceField(
         label=_("Typologie"), required=False, choices=[("", _("Toutes")), *Typology.choices]
@@ -324,9 +330,9 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = communes_with_listings()
-        departments = sorted(set(Commune.objects.values_list("department", flat=True).distinct()))
-        self.fields["department"].choices = [("", _("Tous")), *[(d, d) for d in departments]]
+        # Plain cached choices: no query, and no list of 1 300 codes sent to the database.
+        self.fields["commune"].choices = [("", _("Toutes les communes")), *communes_with_listings()]
+        self.fields["department"].choices = [("", _("Tous")), *[(d, d) for d in departments()]]
 
 
 class ContactRequestForm(forms.Form):

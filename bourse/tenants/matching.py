@@ -341,20 +341,25 @@ class RankedResults:
         def compute():
             wanting = self.base.filter(pk__in=_listings_wanting(self.facts.commune_id))
             anywhere = self.base.filter(any_commune=True)
+            # One query: each side of the UNION is driven by its own index.
             if self.tier2_in_sql:
                 outside = ~self.fits & criteria_accept_except_commune_q(self.facts)
-                rows = [
-                    row
-                    for queryset in (wanting, anywhere)
-                    for row in queryset.filter(outside).values_list("pk", "published_at")
-                ]
+                fields = ("pk", "published_at")
+                rows = (
+                    wanting.filter(outside)
+                    .values_list(*fields)
+                    .order_by()
+                    .union(anywhere.filter(outside).values_list(*fields).order_by())
+                )
             else:
                 rows = [
                     (row[0], row[1])
-                    for queryset in (wanting, anywhere)
-                    for row in queryset.values_list(*TIER2_FIELDS)
+                    for row in wanting.values_list(*TIER2_FIELDS)
+                    .order_by()
+                    .union(anywhere.values_list(*TIER2_FIELDS).order_by())
                     if keep(row)
                 ]
+            rows = list(rows)
             rows.sort(key=lambda row: (row[1] is not None, row[1], row[0]), reverse=True)
             return [pk for pk, _published in rows]
 
@@ -385,7 +390,8 @@ class RankedResults:
         if not isinstance(index, slice):
             return self[index : index + 1][0]
         start, stop = index.start or 0, index.stop
-        stop = self.count() if stop is None else min(stop, self.count())
+        if stop is None:
+            stop = self.count()
         if stop <= start:
             return []
         if not self.fits:  # no criteria: every dwelling fits mine, one ranked query
@@ -394,12 +400,19 @@ class RankedResults:
                 rows = rows.filter(match_score__gt=NO_MATCH)
             return list(rows.prefetch_related(*self.prefetch)[start:stop])
         scores = {}
-        # Every tier is queried for every page, so that each page costs the same.
-        n1 = self.tier1_count()
-        lo, hi = min(start, n1), min(stop, n1)
-        page = list(self._tier1().values_list("pk", "mutual")[lo : max(hi, lo + 1)])
-        for pk, mutual in page[: hi - lo]:
+        # Tier 1's rows of this page come first; the next tiers are read only when
+        # the page goes past tier 1 (a first page full of tier 1 costs one query).
+        page = list(self._tier1().values_list("pk", "mutual")[start:stop])
+        for pk, mutual in page:
             scores[pk] = MUTUAL if mutual else THEIRS_FITS_MINE
+        if len(page) < stop - start:
+            self._fill_after_tier1(scores, start, stop, len(page))
+        return self._rows(scores)
+
+    def _fill_after_tier1(self, scores: dict, start: int, stop: int, found: int) -> None:
+        # Where tier 1 ends: known from this page unless the page starts past it.
+        n1 = start + found if (found or start == 0) else self.tier1_count()
+        self._cache.setdefault("n1", n1)
         n2 = self.tier2_count()
         lo, hi = min(max(start - n1, 0), n2), min(max(stop - n1, 0), n2)
         for pk in self._tier2_slice(lo, hi):
@@ -411,6 +424,8 @@ class RankedResults:
             page = list(rest.order_by(*ORDER).values_list("pk", flat=True)[lo : max(hi, lo + 1)])
             for pk in page[: hi - lo]:
                 scores[pk] = NO_MATCH
+
+    def _rows(self, scores: dict) -> list[Listing]:
         rows = Listing.objects.filter(pk__in=list(scores)).select_related("commune")
         if self.prefetch:
             rows = rows.prefetch_related(*self.prefetch)

@@ -42,7 +42,7 @@ def tenant_profile(user) -> TenantProfile | None:
         return None
     if "_tenant_profile" not in user.__dict__:
         user.__dict__["_tenant_profile"] = (
-            TenantProfile.objects.select_related("listing", "dwelling", "landlord")
+            TenantProfile.objects.select_related("listing__commune", "dwelling", "landlord")
             .filter(user=user, anonymised_at__isnull=True)
             .first()
         )

@@ -170,14 +170,25 @@ def copy_facts(listing: Listing, dwelling: Dwelling | None, *, eligible: bool) -
 FACT_FIELDS = ["commune", "typology", "surface", "monthly_cost", "floor", "lift"]
 
 
+def _facts(listing: Listing) -> tuple:
+    return tuple(getattr(listing, listing._meta.get_field(name).attname) for name in FACT_FIELDS)
+
+
 def sync_listing(listing: Listing) -> Listing:
-    """Refresh one listing from its patrimoine row (at sign-in and on the dashboard)."""
+    """Refresh one listing from its patrimoine row (at sign-in).
+
+    Writes only when a fact or the eligibility changed, so a sign-in with an
+    unchanged patrimoine row writes nothing (and schedules no chain search).
+    """
     profile = listing.tenant
     dwelling = profile.dwelling
     if dwelling is not None:
         dwelling.refresh_from_db()
+    before = (_facts(listing), listing.eligible)
     copy_facts(listing, dwelling, eligible=lifecycle.tenant_is_eligible(profile))
-    listing.save(update_fields=[*FACT_FIELDS, "eligible", "synced_at"])
+    after = (_facts(listing), listing.eligible)
+    if before != after:
+        listing.save(update_fields=[*FACT_FIELDS, "eligible", "synced_at"])
     return listing
 
 

@@ -56,6 +56,7 @@ def connect() -> None:
             may_open=lambda user: tenant_profile(user) is not None,
             prefixes=("/locataire/", "/dossiers/mes-dossiers/"),
             rank=10,
+            invalidated_by=(TenantProfile,),
             session_kind="tenant",
         )
     )

@@ -23,7 +23,6 @@ from django_ratelimit.decorators import ratelimit
 
 from bourse.contact.forms import ContactForm
 from bourse.contact.views import ContactView
-from bourse.exchanges import access as exchanges_access
 from bourse.exchanges import api as exchanges_api
 from bourse.exchanges import display as exchanges_display
 
@@ -226,7 +225,7 @@ def resend_confirmation(request):
 @tenant_required
 def dashboard(request):
     profile = request.tenant
-    listing = services.sync_listing(profile.listing)
+    listing = profile.listing
     requests_ = list(contacts.requests_of(profile)[:50])
     pending_received = [
         r for r in requests_ if r.receiver_id == profile.pk and r.status == ContactStatus.PENDING
@@ -250,7 +249,6 @@ def dashboard(request):
         "show_deadline": deadline is not None
         and lifecycle.warning_due(deadline, timezone.now()) is not None,
         "ready_requests": [r for r in requests_ if r.ready_at and not r.exchange_file_id],
-        "has_exchange_files": exchanges_access.tenant_files(request.user).exists(),
         "demand": searching.who_wants(listing),
         "saved_searches": list(profile.saved_searches.all()[:5]),
         "pause_days": answering.PAUSE_DAYS,
@@ -261,9 +259,10 @@ def dashboard(request):
                 "sender__user"
             )[:10]
         )
-    exchange_file = exchanges_api.open_file_of(request.user)
-    if exchange_file is not None:
-        context["exchange_file"] = exchange_file
+    latest_file = exchanges_api.latest_file_of(request.user)
+    context["has_exchange_files"] = latest_file is not None
+    if latest_file is not None and exchanges_api.is_in_progress(latest_file):
+        exchange_file = context["exchange_file"] = latest_file
         context["exchange_next_step"] = exchanges_display.tenant_next_step(exchange_file)
     return render(request, "tenants/dashboard.html", context)
 

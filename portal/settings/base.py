@@ -67,6 +67,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a page-cache hit for an anonymous visitor skips the rest of the stack
+    # (it replays the headers that stack wrote when the page was stored).
+    "portal.pagecache.AnonymousPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "portal.csp.AdminContentSecurityPolicyMiddleware",
@@ -79,7 +82,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.accounts.sessions.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "portal.pagecache.AnonymousPageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -174,15 +176,17 @@ PAGE_CACHE_SECONDS = env_int(
     "PAGE_CACHE_SECONDS",
     0 if env_str("DJANGO_ENV") == "production" and not REDIS_URL else 300,
 )
-# Paths never served from the page cache (no Wagtail page lives there).
+# Paths never looked up in the page cache (no cacheable page lives there; other
+# paths whose view does not opt in are remembered per process for a while).
 PAGE_CACHE_SKIP_PREFIXES = (
     "/admin/",
     "/django-admin/",
     "/documents/",
     "/media/",
     "/static/",
-    "/recherche/",
-    "/bourse/",
+    "/bourse/espace-",
+    "/dossiers/",
+    "/connexion/",
     "/contact/",
     "/_bench/",
 )
@@ -275,6 +279,9 @@ WAGTAILADMIN_LOGIN_URL = LOGIN_URL
 SIGN_IN_RATE_PER_USERNAME = env_str("SIGN_IN_RATE_PER_USERNAME", "10/5m")
 SIGN_IN_RATE_PER_IP = env_str("SIGN_IN_RATE_PER_IP", "30/5m")
 PASSWORD_RESET_RATE_PER_IP = env_str("PASSWORD_RESET_RATE_PER_IP", "10/h")
+# Sessions read from the cache, written through to the database: a signed-in page
+# costs no session query, and a Redis restart signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Staff, partner and editor sessions end at browser close and after a working
 # day without activity; tenants may tick "Se souvenir de moi" (14 days).
 STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 8 * 3600)

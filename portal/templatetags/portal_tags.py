@@ -28,3 +28,17 @@ def account_menu(context):
         "next": next_path,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.simple_tag(takes_context=True)
+def editor_userbar(context, position="bottom-right"):
+    """Wagtail's user bar, for the accounts that may open the admin only: it asks
+    every other signed-in account's permissions on each page otherwise, where
+    the cached spaces already know the answer."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if not any(space.key == "admin" for space in spaces_for(user)):
+        return ""
+    from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
+
+    return wagtailuserbar(context, position)

@@ -7,6 +7,7 @@ and only created when missing, so a second run changes nothing.
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from wagtail.images import get_image_model
 
 from bourse import demo as bourse_demo
 from bourse.exchanges import demo as exchanges_demo
@@ -15,6 +16,7 @@ from bourse.tenants import exchange_files as tenants_exchange_files
 from home import demo as home_demo
 from kit_adherents import demo as kit_demo
 from news import demo as news_demo
+from portal import renditions
 
 
 class Command(BaseCommand):
@@ -35,4 +37,7 @@ class Command(BaseCommand):
             call_command("find_chains", verbosity=0)  # chain proposals for the demo tenants
             call_command("recompute_statistics", verbosity=0)
         call_command("update_index", verbosity=0)
+        # Renditions of images loaded earlier, before their specs were registered.
+        for image in get_image_model().objects.all():
+            renditions.make_renditions(image)
         self.stdout.write(self.style.SUCCESS("Contenu de démonstration chargé."))
