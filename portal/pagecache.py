@@ -1,33 +1,46 @@
-"""Full-page cache for anonymous visitors of public Wagtail pages.
+"""Full-page cache for anonymous visitors.
 
-A page opts in by setting ``response.portal_cacheable = True`` (see
-``home.models.BasePage.serve``). Responses are stored under a *content
-version* that any publication, unpublication, banner or settings change
-bumps (``bump_content_version``), so an edit shows at once; and a response
-never outlives the next start or end of a banner message
-(``home.banner.seconds_until_next_banner_change``).
+What it holds: the final response to an anonymous GET/HEAD of a view that
+opted in (``response.portal_cacheable = True``: public Wagtail pages, see
+``home.models.BasePage.serve``; the site search's results; the public
+statistics), stored as ``(version, status, headers, body bytes)``.
 
-The cache is skipped for signed-in visitors (a session cookie is present),
-for non-GET requests, and for responses that set a cookie or used the CSRF
-token, so no personal or restricted content is ever shared.
+Key: ``pagecache:<sha256 of scheme://host/path?query>``. Each entry carries
+the *content version* it was made under; the version (``VERSION_KEY``) is
+read with the entry in one cache round trip (``get_many``), and an entry of
+another version is a miss. Any publication, unpublication, move, privacy
+change, banner or key-figure edit, and the nightly statistics, bump the
+version (``bump_content_version``), so an edit shows at once.
+
+Lifetime: ``PAGE_CACHE_SECONDS``, never beyond the next start or end of a
+banner message (the ``banner_change_seconds`` hook the CMS sets).
+
+Place: first in ``MIDDLEWARE``, so that a hit skips the whole stack (the
+stored headers are the ones that stack wrote). Skipped for signed-in
+visitors (a session cookie is present), non-GET requests, paths of
+``PAGE_CACHE_SKIP_PREFIXES`` and, for ``UNCACHEABLE_MEMO_SECONDS``, paths
+whose view never opts in; never stored when the response sets a cookie, used
+the CSRF token or a CSP nonce, or streams.
 """
 
 import hashlib
+import time
 import uuid
+from collections import OrderedDict
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
 
 VERSION_KEY = "pagecache:version"
+UNCACHEABLE_MEMO_SECONDS = 300
+UNCACHEABLE_MEMO_SIZE = 2048
+SKIPPED_HEADERS = {"x-page-cache", "set-cookie"}
 
-
-def content_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.add(VERSION_KEY, version, timeout=None)
-        version = cache.get(VERSION_KEY) or version
-    return version
+# Seconds until the cached pages must change by themselves (the banner's next
+# start or end); set by the CMS layer (``home``), which knows the banner.
+banner_change_seconds: Callable[[], float] = lambda: float("inf")  # noqa: E731
 
 
 def bump_content_version(**_kwargs) -> None:
@@ -35,9 +48,9 @@ def bump_content_version(**_kwargs) -> None:
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
-def _cache_key(request, version: str) -> str:
-    url = f"{request.get_host()}{request.get_full_path()}".encode()
-    return f"pagecache:{version}:{hashlib.sha256(url).hexdigest()}"
+def _cache_key(request) -> str:
+    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}".encode()
+    return f"pagecache:{hashlib.sha256(url).hexdigest()}"
 
 
 def _request_is_cacheable(request) -> bool:
@@ -62,26 +75,81 @@ def _response_is_cacheable(request, response) -> bool:
     )
 
 
+def _replay(entry) -> HttpResponse:
+    _version, status, headers, body = entry
+    response = HttpResponse(body, status=status)
+    for name, value in headers:
+        response[name] = value
+    response["X-Page-Cache"] = "hit"
+    return response
+
+
+class _UncacheablePaths:
+    """Per process: paths whose view answered without opting in, so that their
+    next anonymous requests do not ask the cache (bounded, entries expire)."""
+
+    def __init__(self):
+        self._paths: OrderedDict[str, float] = OrderedDict()
+
+    def __contains__(self, path: str) -> bool:
+        until = self._paths.get(path)
+        if until is None:
+            return False
+        if until < time.monotonic():
+            self._paths.pop(path, None)
+            return False
+        return True
+
+    def add(self, path: str) -> None:
+        self._paths[path] = time.monotonic() + UNCACHEABLE_MEMO_SECONDS
+        self._paths.move_to_end(path)
+        while len(self._paths) > UNCACHEABLE_MEMO_SIZE:
+            self._paths.popitem(last=False)
+
+    def clear(self) -> None:
+        self._paths.clear()
+
+
+uncacheable_paths = _UncacheablePaths()
+
+
 class AnonymousPageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _request_is_cacheable(request) or settings.PAGE_CACHE_SECONDS <= 0:
+        if (
+            settings.PAGE_CACHE_SECONDS <= 0
+            or not _request_is_cacheable(request)
+            or request.path in uncacheable_paths
+        ):
             return self.get_response(request)
-        key = _cache_key(request, content_version())
-        cached = cache.get(key)
-        if cached is not None:
-            cached["X-Page-Cache"] = "hit"
-            return cached
+        key = _cache_key(request)
+        found = cache.get_many([VERSION_KEY, key])  # one round trip
+        version, entry = found.get(VERSION_KEY), found.get(key)
+        if entry is not None and version is not None and entry[0] == version:
+            return _replay(entry)
         response = self.get_response(request)
-        if _response_is_cacheable(request, response):
-            from home.banner import seconds_until_next_banner_change
-
-            timeout = min(settings.PAGE_CACHE_SECONDS, seconds_until_next_banner_change())
-            if timeout > 0:
-                if hasattr(response, "render") and callable(response.render):
-                    response = response.render()
-                cache.set(key, response, timeout)
+        opted = getattr(response, "portal_cacheable", None)
+        if opted is None:
+            uncacheable_paths.add(request.path)
+        elif _response_is_cacheable(request, response):
+            self._store(key, version, response)
             response["X-Page-Cache"] = "miss"
         return response
+
+    @staticmethod
+    def _store(key: str, version: str | None, response) -> None:
+        timeout = min(settings.PAGE_CACHE_SECONDS, banner_change_seconds())
+        if timeout <= 0:
+            return
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        if version is None:
+            cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+            version = cache.get(VERSION_KEY)
+        headers = [
+            (name, value) for name, value in response.items() if name.lower() not in SKIPPED_HEADERS
+        ]
+        entry = (version, response.status_code, headers, response.content)
+        cache.set(key, entry, max(1, int(timeout)))

@@ -53,4 +53,8 @@ def search(request):
         # Results may include members-only content: never in a shared cache.
         add_never_cache_headers(response)
         patch_cache_control(response, private=True)
+    else:
+        # Public results, per query and page: kept by the anonymous page cache
+        # until the next publication (portal.pagecache).
+        response.portal_cacheable = True
     return response

@@ -146,12 +146,16 @@ def public_statistics(request):
     form = _public_form(request)
     valid = not form.is_bound or form.is_valid()
     filters = form.filters() if valid else None
-    return render(
+    response = render(
         request,
         "stats/public.html",
         {"form": form, "tables_html": public_tables_html(request, filters) if valid else ""},
         status=200 if valid else 400,
     )
+    # Anonymous copies are kept by the page cache until the nightly recomputation
+    # (which bumps the content version: bourse.stats.figures.refresh_key_figures).
+    response.portal_cacheable = valid
+    return response
 
 
 @cache_control(max_age=300, public=True)

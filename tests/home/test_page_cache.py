@@ -46,7 +46,7 @@ def test_unpublishing_removes_the_page_at_once(client, home):
 def test_cache_never_outlives_the_next_banner_change(client, home):
     from django.test import RequestFactory
 
-    from portal.pagecache import _cache_key, content_version
+    from portal.pagecache import _cache_key
 
     BannerMessage.objects.create(
         text="Bientôt",
@@ -55,7 +55,7 @@ def test_cache_never_outlives_the_next_banner_change(client, home):
     client.get("/")
     from django.core.cache import cache
 
-    key = _cache_key(RequestFactory().get("/"), content_version())
+    key = _cache_key(RequestFactory().get("/"))
     ttl = cache.ttl(key) if hasattr(cache, "ttl") else None
     if ttl is not None:
         assert 0 < ttl <= 30
@@ -85,3 +85,46 @@ def test_restricted_pages_are_never_cached(client, home):
 def test_cache_can_be_disabled(client, home):
     client.get("/")
     assert "X-Page-Cache" not in client.get("/")
+
+
+def test_a_hit_is_one_cache_round_trip_and_replays_the_stored_headers(client, home):
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    first = client.get("/")
+    assert first["X-Page-Cache"] == "miss"
+    with mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many:
+        hit = client.get("/")
+    assert hit["X-Page-Cache"] == "hit"
+    assert get_many.call_count == 1  # the version and the page at once (MGET on Redis)
+    assert hit.content == first.content
+    for header in ("Content-Type", "X-Frame-Options", "Content-Security-Policy"):
+        assert hit.get(header) == first.get(header)
+
+
+def test_site_search_and_statistics_are_cached_for_anonymous_visitors_only(client, home):
+    for url in ("/recherche/?q=accueil", "/bourse/statistiques/"):
+        assert client.get(url)["X-Page-Cache"] == "miss"
+        assert client.get(url)["X-Page-Cache"] == "hit"
+    home.headline = "Une accroche toute neuve"
+    home.save_revision().publish()  # a publication: new results
+    assert client.get("/recherche/?q=accueil")["X-Page-Cache"] == "miss"
+    user = get_user_model().objects.create_user("camille", password="x")
+    client.force_login(user)
+    assert "X-Page-Cache" not in client.get("/recherche/?q=accueil")
+
+
+def test_paths_whose_view_never_opts_in_stop_asking_the_cache(client, home):
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    from portal.pagecache import uncacheable_paths
+
+    uncacheable_paths.clear()
+    client.get("/contact-inexistant/")  # a 404: the view does not opt in
+    with mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many:
+        client.get("/contact-inexistant/")
+    assert get_many.call_count == 0
+    uncacheable_paths.clear()
