@@ -120,7 +120,7 @@ def _staging_tuple(import_id, record=None, line=0, housing_reference="", tenant_
         values = list(_BLANK)
         values[_HOUSING], values[_TENANT] = housing_reference, tenant_reference
         return (import_id, False, line, *values)
-    return (import_id, True, *_record_values(record))
+    return (import_id, True) + _record_values(record)
 
 
 def _table(model) -> str:

@@ -2,13 +2,13 @@
 
 from django.urls import path
 
-from .views import dwellings, format, imports
+from .views import dwellings, file_format, imports
 
 urlpatterns = [
     # The published format of the patrimoine file (public).
-    path("fichier-patrimoine/format/", format.patrimoine_format, name="patrimoine_format"),
-    path("fichier-patrimoine/modele.csv", format.template_csv, name="template_csv"),
-    path("fichier-patrimoine/modele.xlsx", format.template_xlsx, name="template_xlsx"),
+    path("fichier-patrimoine/format/", file_format.patrimoine_format, name="patrimoine_format"),
+    path("fichier-patrimoine/modele.csv", file_format.template_csv, name="template_csv"),
+    path("fichier-patrimoine/modele.xlsx", file_format.template_xlsx, name="template_xlsx"),
     # The staff area's imports and dwellings.
     path("espace-bailleur/imports/", imports.imports, name="imports"),
     path("espace-bailleur/imports/nouveau/", imports.upload, name="upload"),

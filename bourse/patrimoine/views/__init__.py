@@ -1,2 +1,2 @@
 """The patrimoine screens: imports (``imports``), the dwellings' list and export
-(``dwellings``), and the published file format (``format``, public)."""
+(``dwellings``), and the published file format (``file_format``, public)."""
