@@ -308,19 +308,15 @@ class Dwelling(models.Model):
     """One row of a landlord's patrimoine file: a dwelling and its tenant."""
 
     # Indexes are kept to those the queries use (each one slows the import):
-    # the unique (landlord, housing_reference) serves landlord lookups.
-    # No database foreign keys (``db_constraint=False``): PostgreSQL checks each
-    # one row by row when the import commits (about 0.35 s per key for 100 000
-    # rows). Integrity holds without them: the import writes only the locked
-    # landlord's rows, and only communes that validation found in the
-    # reference table; Django applies CASCADE / PROTECT / SET_NULL itself.
+    # the unique (landlord, housing_reference) serves landlord lookups. The keys
+    # are database constraints (checked at commit, one lookup per written row:
+    # their cost at import is in the README, Patrimoine import).
     landlord = models.ForeignKey(
         Landlord,
         verbose_name=_("bailleur"),
         on_delete=models.CASCADE,
         related_name="dwellings",
         db_index=False,
-        db_constraint=False,
     )
     housing_reference = models.CharField(_("référence du logement"), max_length=50)
     address = models.CharField(_("adresse"), max_length=300)
@@ -330,7 +326,6 @@ class Dwelling(models.Model):
         on_delete=models.PROTECT,
         related_name="dwellings",
         db_index=False,  # plain index below (no "varchar_pattern_ops" twin)
-        db_constraint=False,
     )
     typology = models.CharField(_("typologie"), max_length=3, choices=Typology.choices)
     surface = models.DecimalField(_("surface (m²)"), max_digits=6, decimal_places=2)
@@ -360,7 +355,6 @@ class Dwelling(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,  # no query reads dwellings by import
-        db_constraint=False,
     )
     updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
 
