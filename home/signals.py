@@ -1,7 +1,7 @@
 """Cache invalidation: an edit shows on the site at once."""
 
-from django.db.models.signals import post_delete, post_save
-from wagtail.models import PageViewRestriction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from wagtail.models import CollectionViewRestriction, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from portal.pagecache import bump_content_version
@@ -23,10 +23,15 @@ page_unpublished.connect(bump_content_version, dispatch_uid="page_unpublished_ca
 post_page_move.connect(bump_content_version, dispatch_uid="page_moved_cache")
 # A page made private (or public again) in the admin's "privacy" dialog: no
 # cached copy of it, nor of a listing that showed it, outlives the change.
-post_save.connect(bump_content_version, sender=PageViewRestriction, dispatch_uid="privacy_saved")
-post_delete.connect(
-    bump_content_version, sender=PageViewRestriction, dispatch_uid="privacy_deleted"
-)
+# Collection restrictions and the groups of either kind too (what a visitor may see,
+# kit_adherents.access, is cached under the same version).
+for _model in (PageViewRestriction, CollectionViewRestriction):
+    _name = _model._meta.model_name
+    post_save.connect(bump_content_version, sender=_model, dispatch_uid=f"{_name}_saved")
+    post_delete.connect(bump_content_version, sender=_model, dispatch_uid=f"{_name}_deleted")
+    m2m_changed.connect(
+        bump_content_version, sender=_model.groups.through, dispatch_uid=f"{_name}_groups"
+    )
 
 
 def _page_deleted(sender, **kwargs):

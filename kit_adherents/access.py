@@ -17,6 +17,10 @@ Rules
   to visitors who have access to the kit, whatever their URL (current file,
   older version, image original or rendition). One password only: the kit's.
 
+What a request may see (the one rule, for the news lists and the site search):
+``visible_pages(request, queryset)`` and ``denied_collection_ids(request)``; the
+restrictions they read are cached until the next content change.
+
 Helpers for other apps (e.g. the site search):
 ``accepts(request, restriction)`` (use it instead of
 ``restriction.accept_request(request)``: it knows members, changed passwords
@@ -31,7 +35,14 @@ from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.db.models import Q
 from django.utils.crypto import constant_time_compare, salted_hmac
-from wagtail.models import BaseViewRestriction, Collection, CollectionViewRestriction
+from wagtail.models import (
+    BaseViewRestriction,
+    Collection,
+    CollectionViewRestriction,
+    PageViewRestriction,
+)
+
+from portal.pagecache import content_cached
 
 FINGERPRINT_SESSION_KEY = "kit_adherents_passed"
 _SALT = "kit_adherents.access.restriction"
@@ -162,6 +173,17 @@ def kit_password_restriction(kit):
     )
 
 
+def _may_have_passed(request) -> bool:
+    """False for an anonymous visitor whose session holds no page password pass."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return True
+    session = getattr(request, "session", None)
+    if session is None or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    return bool(session.get("passed_page_view_restrictions"))
+
+
 def request_has_kit_access(request) -> bool:
     """True when the visitor may see the member area and its documents."""
     cached = getattr(request, "_kit_access", None)
@@ -169,6 +191,8 @@ def request_has_kit_access(request) -> bool:
         return cached
     if _request_is_member(request):
         access = True
+    elif not _may_have_passed(request):
+        access = False  # an anonymous visitor who typed no password: no query needed
     else:
         kit = get_kit_index(request)
         restrictions = list(kit.get_view_restrictions()) if kit is not None else []
@@ -256,3 +280,58 @@ def visible_documents(request, queryset=None):
     if request_has_kit_access(request):
         return queryset
     return queryset.exclude(collection_id__in=private_collection_ids())
+
+
+# --- What a request may see ---------------------------------------------------------
+
+
+def page_restrictions() -> list[PageViewRestriction]:
+    """Every page view restriction, with its page and groups (cached until the next
+    content change: restrictions bump the content version)."""
+    return content_cached(
+        "kit:page-restrictions",
+        lambda: list(PageViewRestriction.objects.select_related("page").prefetch_related("groups")),
+    )
+
+
+def collection_restrictions() -> list[tuple[CollectionViewRestriction, frozenset[int]]]:
+    """Every collection view restriction with the ids of its collection and descendants."""
+
+    def compute():
+        return [
+            (
+                restriction,
+                frozenset(
+                    [
+                        restriction.collection_id,
+                        *restriction.collection.get_descendants().values_list("pk", flat=True),
+                    ]
+                ),
+            )
+            for restriction in CollectionViewRestriction.objects.select_related(
+                "collection"
+            ).prefetch_related("groups")
+        ]
+
+    return content_cached("kit:collection-restrictions", compute)
+
+
+def refused_page_restrictions(request) -> list[PageViewRestriction]:
+    """Page view restrictions this request has not passed."""
+    return [restriction for restriction in page_restrictions() if not accepts(request, restriction)]
+
+
+def visible_pages(request, queryset):
+    """Pages of ``queryset`` outside every restricted subtree the request has not passed."""
+    for restriction in refused_page_restrictions(request):
+        queryset = queryset.not_descendant_of(restriction.page, inclusive=True)
+    return queryset
+
+
+def denied_collection_ids(request) -> set[int]:
+    """Collections (with their descendants) whose files this request may not see."""
+    denied: set[int] = set()
+    for restriction, collection_ids in collection_restrictions():
+        if not accepts(request, restriction):
+            denied.update(collection_ids)
+    return denied

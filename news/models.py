@@ -13,7 +13,6 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.documents import get_document_model_string
 from wagtail.fields import StreamField
 from wagtail.images import get_image_model
-from wagtail.models import PageViewRestriction
 from wagtail.search import index
 
 from home.blocks import (
@@ -24,7 +23,7 @@ from home.blocks import (
     video_embed_url,
 )
 from home.models import BasePage
-from kit_adherents.access import accepts
+from kit_adherents import access
 
 NEWS_PER_PAGE = 10
 FEED_ITEMS = 20
@@ -51,19 +50,10 @@ def _is_positive(request) -> bool:
 
 
 def visible_to(request, queryset):
-    """Live pages of ``queryset`` the visitor may see: public ones, plus the
-    restricted ones whose every restriction accepts the request (a member
-    signed in). Constant number of queries whatever the number of pages."""
-    queryset = queryset.live()
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return queryset.public()
-    restrictions = list(PageViewRestriction.objects.select_related("page"))
-    refused = [r for r in restrictions if not accepts(request, r)]
-    query = Q()
-    for restriction in refused:
-        query |= Q(path__startswith=restriction.page.path)
-    return queryset.exclude(query) if refused else queryset
+    """Live pages of ``queryset`` the visitor may see (the one rule:
+    ``kit_adherents.access.visible_pages``). Constant number of queries whatever
+    the number of pages."""
+    return access.visible_pages(request, queryset.live())
 
 
 class MembersOnlyMixin:

@@ -48,6 +48,26 @@ def bump_content_version(**_kwargs) -> None:
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
+def _new_version() -> str:
+    """The content version, created when missing (another process may win the race)."""
+    cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    return cache.get(VERSION_KEY)
+
+
+def content_cached(key: str, compute: Callable[[], object], timeout: int = 3600):
+    """``compute()``, kept in the cache until the content version changes (one round
+    trip: the value is stored with the version it was computed under)."""
+    found = cache.get_many([VERSION_KEY, key])
+    version, entry = found.get(VERSION_KEY), found.get(key)
+    if entry is not None and version is not None and entry[0] == version:
+        return entry[1]
+    value = compute()
+    if version is None:
+        version = _new_version()
+    cache.set(key, (version, value), timeout)
+    return value
+
+
 def _cache_key(request) -> str:
     url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}".encode()
     return f"pagecache:{hashlib.sha256(url).hexdigest()}"
@@ -146,8 +166,7 @@ class AnonymousPageCacheMiddleware:
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
         if version is None:
-            cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-            version = cache.get(VERSION_KEY)
+            version = _new_version()
         headers = [
             (name, value) for name, value in response.items() if name.lower() not in SKIPPED_HEADERS
         ]

@@ -1,9 +1,10 @@
 """Site search: what a visitor may find, and how a raw query is made safe.
 
-``visible_pages_for`` and ``visible_documents_for`` are the single place that
-decides what a request may see. They keep live pages of the current site and
-drop every page (or document) under a view restriction the request has not
-passed, so the member area can rely on Wagtail's page and collection privacy:
+``visible_pages_for`` and ``visible_documents_for`` keep live pages of the
+current site and drop every page (or document) under a view restriction the
+request has not passed (the one rule: ``kit_adherents.access.visible_pages`` and
+``denied_collection_ids``), so the member area can rely on Wagtail's page and
+collection privacy:
 once a visitor enters the shared password or signs in, the restricted content
 appears in their results, and never in anybody else's.
 """
@@ -22,9 +23,9 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from wagtail.documents import get_document_model
-from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction, Site
+from wagtail.models import Page, Site
 
-from kit_adherents.access import accepts
+from kit_adherents import access
 
 logger = logging.getLogger(__name__)
 
@@ -57,46 +58,20 @@ def current_site(request) -> Site | None:
     return Site.find_for_request(request) or Site.objects.filter(is_default_site=True).first()
 
 
-def denied_page_restrictions(request) -> list[PageViewRestriction]:
-    """Page view restrictions this request has not passed."""
-    return [
-        restriction
-        for restriction in PageViewRestriction.objects.select_related("page").prefetch_related(
-            "groups"
-        )
-        if not accepts(request, restriction)
-    ]
-
-
 def visible_pages_for(request, site: Site | None = None):
     """Live pages of the request's site that the request may view."""
     site = site or current_site(request)
     if site is None:
         return Page.objects.none()
-    pages = Page.objects.live().descendant_of(site.root_page, inclusive=True)
-    for restriction in denied_page_restrictions(request):
-        pages = pages.not_descendant_of(restriction.page, inclusive=True)
-    return pages
-
-
-def denied_collection_ids(request) -> set[int]:
-    """Collections (with their descendants) this request may not view."""
-    denied: set[int] = set()
-    for restriction in CollectionViewRestriction.objects.select_related(
-        "collection"
-    ).prefetch_related("groups"):
-        if accepts(request, restriction):
-            continue
-        collection = restriction.collection
-        denied.add(collection.pk)
-        denied.update(collection.get_descendants().values_list("pk", flat=True))
-    return denied
+    return access.visible_pages(
+        request, Page.objects.live().descendant_of(site.root_page, inclusive=True)
+    )
 
 
 def visible_documents_for(request):
     """Documents outside any collection restricted for this request."""
     documents = get_document_model().objects.all()
-    denied = denied_collection_ids(request)
+    denied = access.denied_collection_ids(request)
     if denied:
         documents = documents.exclude(collection_id__in=denied)
     return documents
