@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
+from django.utils.cache import patch_vary_headers
+
+from portal.http import never_cache_response
 
 from . import services
 
@@ -51,8 +53,7 @@ def search(request):
     patch_vary_headers(response, ["Cookie"])
     if _may_see_restricted_content(request):
         # Results may include members-only content: never in a shared cache.
-        add_never_cache_headers(response)
-        patch_cache_control(response, private=True)
+        never_cache_response(response)
     else:
         # Public results, per query and page: kept by the anonymous page cache
         # until the next publication (portal.pagecache).

@@ -19,22 +19,16 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
-from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
 from bourse import permissions as staff_permissions
 from bourse.models import StaffRole
+from portal.http import never_cache_response
 
 from . import lifecycle
 from .models import TenantProfile
 
 TENANT_STAFF_ROLES = (StaffRole.SUPER_ADMIN, StaffRole.LANDLORD_ADMIN, StaffRole.AGENT)
-
-
-def private(response):
-    add_never_cache_headers(response)
-    patch_vary_headers(response, ("Cookie",))
-    return response
 
 
 def tenant_profile(user) -> TenantProfile | None:
@@ -65,7 +59,7 @@ def tenant_required(view):
                 {"message": _("Cet espace est réservé aux locataires inscrits.")},
                 status=403,
             )
-            return private(response)
+            return never_cache_response(response)
         refusal = lifecycle.sign_in_refusal(profile)
         if refusal:
             logout(request)
@@ -76,7 +70,7 @@ def tenant_required(view):
             response = view(request, *args, **kwargs)
         except PermissionDenied as error:
             raise Http404 from error
-        return private(response)
+        return never_cache_response(response)
 
     return wrapped
 

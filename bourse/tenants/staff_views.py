@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bourse import permissions as staff_permissions
-from bourse.permissions import staff_required
-from bourse.staff_views import landlord_from_request, page_of, query_without_page, staff_context
+from bourse.permissions import landlord_from_request, staff_required
+from bourse.staff.context import staff_context
+from portal.http import page_of, query_without_page
 
 from . import lifecycle, moderation, services
 from .forms import AnonymiseForm, ReasonForm, TenantFilterForm

@@ -25,6 +25,7 @@ from bourse.contact.forms import ContactForm
 from bourse.contact.views import ContactView
 from bourse.exchanges import api as exchanges_api
 from bourse.exchanges import display as exchanges_display
+from portal.http import never_cache_response
 
 from . import (
     alerts,
@@ -60,7 +61,7 @@ from .models import (
     ListingStatus,
     TenantProfile,
 )
-from .permissions import private, tenant_profile, tenant_required
+from .permissions import tenant_profile, tenant_required
 from .tokens import email_confirmation_token, read_keep_alive_token, user_pk_from_uid
 
 PAGE_SIZE = 20
@@ -136,7 +137,7 @@ def register(request):
         for landlord in landlords
         if landlord.tenant_reference_help_image_id or landlord.housing_reference_help_image_id
     ]
-    return private(
+    return never_cache_response(
         render(
             request,
             "tenants/register.html",
@@ -153,7 +154,7 @@ def register(request):
 
 @never_cache
 def register_done(request):
-    return private(
+    return never_cache_response(
         render(
             request,
             "tenants/register_done.html",
@@ -173,7 +174,7 @@ def confirm_email(request, uidb64, token):
         else None
     )
     if profile is None or not email_confirmation_token.check_token(profile.user, token):
-        return private(render(request, "tenants/confirm_invalid.html", status=400))
+        return never_cache_response(render(request, "tenants/confirm_invalid.html", status=400))
     services.confirm_email(profile)
     refusal = lifecycle.sign_in_refusal(profile)
     if refusal:
@@ -216,7 +217,7 @@ def resend_confirmation(request):
             ),
         )
         return redirect(settings.LOGIN_URL)
-    return private(render(request, "tenants/resend_confirmation.html", {"form": form}))
+    return never_cache_response(render(request, "tenants/resend_confirmation.html", {"form": form}))
 
 
 # --- Dashboard -----------------------------------------------------------------------------------
@@ -800,9 +801,11 @@ def unsubscribe(request, token):
     undo = request.method == "POST" and request.POST.get("action") == "undo"
     outcome = alerts.unsubscribe(token, undo=undo)
     if outcome is None:
-        return private(render(request, "tenants/unsubscribe.html", {"invalid": True}, status=400))
+        return never_cache_response(
+            render(request, "tenants/unsubscribe.html", {"invalid": True}, status=400)
+        )
     profile, scope, search = outcome
-    return private(
+    return never_cache_response(
         render(
             request,
             "tenants/unsubscribe.html",
@@ -854,7 +857,9 @@ def keep_alive(request, token):
         else None
     )
     if listing is None:
-        return private(render(request, "tenants/keep_alive.html", {"invalid": True}, status=400))
+        return never_cache_response(
+            render(request, "tenants/keep_alive.html", {"invalid": True}, status=400)
+        )
     done = False
     error = ""
     if request.method == "POST":
@@ -863,7 +868,7 @@ def keep_alive(request, token):
             done = True
         except lifecycle.TransitionError as exc:
             error = str(exc)
-    return private(
+    return never_cache_response(
         render(
             request,
             "tenants/keep_alive.html",
