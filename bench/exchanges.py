@@ -27,8 +27,10 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import scale  # bench/scale.py
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-SIZES = (5_000, 50_000)
+SIZES = scale.size((5_000, 50_000), (2_000, 10_000))  # bench/scale.py: --full for the first
 TARGET_SECONDS = 60.0
 LANDLORDS = 4
 

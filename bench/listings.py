@@ -38,6 +38,7 @@ from patrimoine import (  # noqa: E402
     drop_database,
     run_child,
 )
+from proccpu import command_name, cpu_seconds  # noqa: E402
 
 LISTINGS = 100_000
 ROUNDS = 60
@@ -210,7 +211,22 @@ def _child() -> None:
     for viewer in viewers[:5]:  # warm-up
         search_once(viewer, typical_filters())
         ranking_once(viewer)
+    # CPU of the searches: this process (Django, psycopg) and, when PostgreSQL
+    # runs on this machine, its backend serving this connection (/proc).
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    if not command_name(backend).startswith("postgres"):
+        backend = None  # PostgreSQL runs elsewhere (another host or container)
+    backends = [backend] if backend else []
+    python_cpu, backend_cpu = time.process_time(), cpu_seconds(backends).get(backend)
     search_ms = [_time_ms(lambda v=v: search_once(v, typical_filters())) for v in viewers]
+    python_cpu = time.process_time() - python_cpu
+    backend_after = cpu_seconds(backends).get(backend)
+    if backend_cpu is not None and backend_after is not None:
+        backend_cpu = backend_after - backend_cpu
+    else:
+        backend_cpu = None
     ranking_ms = [_time_ms(lambda v=v: ranking_once(v)) for v in viewers]
     matches = [ranking_once(v)[0] for v in viewers[:10]]
 
@@ -226,6 +242,10 @@ def _child() -> None:
                 "wanted_communes": wanted,
                 "generate_seconds": generated["seconds"],
                 "search_ms": search_ms,
+                "search_cpu_ms": python_cpu * 1000 / len(search_ms),
+                "search_db_cpu_ms": (
+                    None if backend_cpu is None else backend_cpu * 1000 / len(search_ms)
+                ),
                 "ranking_ms": ranking_ms,
                 "median_matches": statistics.median(matches),
                 "broad_total": total,
@@ -263,9 +283,15 @@ def run(print=print) -> bool:  # noqa: A002 (the caller passes its printer)
         search_p95 = percentile(r["search_ms"], 0.95)
         ranking_p50 = statistics.median(r["ranking_ms"])
         ranking_p95 = percentile(r["ranking_ms"], 0.95)
+        database_cpu = (
+            "PostgreSQL not on this machine"
+            if r["search_db_cpu_ms"] is None
+            else f"PostgreSQL backend {r['search_db_cpu_ms']:.1f} ms"
+        )
         print(
             f"  search, typical filters ({len(r['search_ms'])} rounds): "
-            f"p50 {search_p50:6.1f} ms   p95 {search_p95:6.1f} ms"
+            f"p50 {search_p50:6.1f} ms   p95 {search_p95:6.1f} ms   "
+            f"CPU per search: Python {r['search_cpu_ms']:.1f} ms + {database_cpu}"
         )
         print(
             f"  mutual-match ranking of one tenant ({len(r['ranking_ms'])} tenants, "

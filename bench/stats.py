@@ -47,10 +47,11 @@ from patrimoine import (  # noqa: E402
     drop_database,
     run_child,
 )
+from scale import size  # noqa: E402
 
-FILES = 200_000
+FILES = size(200_000, 40_000)  # bench/scale.py: --full for the first
 EVENTS_PER_FILE = 5  # 1 000 000 recorded actions
-DWELLINGS = 80_000
+DWELLINGS = size(80_000, 16_000)
 LANDLORDS = 40
 YEARS = 5
 TARGET_SECONDS = 30.0
