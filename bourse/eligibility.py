@@ -89,6 +89,7 @@ def sync_listings_eligibility(landlord_id: int) -> int:
     from django.db.models import F
     from django.utils import timezone
 
+    from .tenants.matching import listings_changed
     from .tenants.models import Listing, TenantProfile
 
     eligible_row = eligible_dwellings().filter(
@@ -99,9 +100,12 @@ def sync_listings_eligibility(landlord_id: int) -> int:
             Exists(eligible_row)
         )
     )
-    return (
+    changed = (
         Listing.objects.filter(tenant__landlord_id=landlord_id)
         .alias(now_eligible=now_eligible)
         .exclude(eligible=F("now_eligible"))
         .update(eligible=now_eligible, synced_at=timezone.now())
     )
+    if changed:
+        listings_changed()  # kept rankings drop the listings that left the search
+    return changed

@@ -25,13 +25,14 @@ the CSRF token or a CSP nonce, or streams.
 
 import hashlib
 import time
-import uuid
 from collections import OrderedDict
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+
+from . import caching
 
 VERSION_KEY = "pagecache:version"
 UNCACHEABLE_MEMO_SECONDS = 300
@@ -45,27 +46,12 @@ banner_change_seconds: Callable[[], float] = lambda: float("inf")  # noqa: E731
 
 def bump_content_version(**_kwargs) -> None:
     """Invalidate every cached page (used as a signal receiver too)."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-
-
-def _new_version() -> str:
-    """The content version, created when missing (another process may win the race)."""
-    cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-    return cache.get(VERSION_KEY)
+    caching.bump(VERSION_KEY)
 
 
 def content_cached(key: str, compute: Callable[[], object], timeout: int = 3600):
-    """``compute()``, kept in the cache until the content version changes (one round
-    trip: the value is stored with the version it was computed under)."""
-    found = cache.get_many([VERSION_KEY, key])
-    version, entry = found.get(VERSION_KEY), found.get(key)
-    if entry is not None and version is not None and entry[0] == version:
-        return entry[1]
-    value = compute()
-    if version is None:
-        version = _new_version()
-    cache.set(key, (version, value), timeout)
-    return value
+    """``compute()``, kept in the cache until the content version changes."""
+    return caching.versioned(VERSION_KEY, key, compute, timeout)
 
 
 def _cache_key(request) -> str:
@@ -166,7 +152,7 @@ class AnonymousPageCacheMiddleware:
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
         if version is None:
-            version = _new_version()
+            version = caching.ensure_version(VERSION_KEY)
         headers = [
             (name, value) for name, value in response.items() if name.lower() not in SKIPPED_HEADERS
         ]

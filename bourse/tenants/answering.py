@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import lifecycle, notifications
-from .matching import searchable_listings
+from .matching import listings_changed, searchable_listings
 from .models import ActorKind, ContactRequest, ContactStatus, EventKind, Listing, ListingStatus
 
 REMINDER_DAYS = 7
@@ -138,6 +138,7 @@ def pause_unanswered(now: datetime) -> int:
                 paused_unanswered_at=now
             ):
                 continue
+            listings_changed()
             count = overdue_requests(listing.tenant, today).count()
             lifecycle.record(
                 listing,
@@ -162,6 +163,7 @@ def resume_if_answered(listing: Listing, now: datetime | None = None, user=None)
         paused_unanswered_at=None
     ):
         return False
+    listings_changed()
     listing.paused_unanswered_at = None
     lifecycle.record(
         listing,

@@ -19,8 +19,13 @@ ticked means any typology, a blank number means no limit.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import BooleanField, Case, IntegerField, Q, Value, When
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+
+from portal import caching
 
 from .models import SEARCHABLE, TYPOLOGY_FIELDS, Listing
 
@@ -175,6 +180,29 @@ def _condition(q: Q):
     return Value(True) if not q else q
 
 
+# --- Rankings kept while no listing changes ------------------------------------------------
+
+LISTINGS_VERSION_KEY = "tenants:listings-version"
+
+
+def ranking_cache_seconds() -> int:
+    """How long a ranking or a demand count is kept at most (0: not kept)."""
+    return settings.TENANT_RANKING_CACHE_SECONDS
+
+
+def listings_changed(**_kwargs) -> None:
+    """Drop every kept ranking and demand count (a listing, its criteria or its
+    searchability changed). Signal receiver; call it after bulk updates too."""
+    caching.bump(LISTINGS_VERSION_KEY)
+
+
+post_save.connect(listings_changed, sender=Listing, dispatch_uid="tenants_rankings_saved")
+post_delete.connect(listings_changed, sender=Listing, dispatch_uid="tenants_rankings_deleted")
+m2m_changed.connect(
+    listings_changed, sender=Listing.wanted_communes.through, dispatch_uid="tenants_rankings_m2m"
+)
+
+
 def searchable_listings():
     """Listings other tenants may see and contact: active, eligible, and not paused for
     unanswered requests (``answering.py``)."""
@@ -267,15 +295,22 @@ class RankedResults:
     """
 
     def __init__(
-        self, viewer: Listing, queryset=None, *, include_rest=True, prefetch=(), tier2_in_sql=None
+        self,
+        viewer: Listing,
+        queryset=None,
+        *,
+        include_rest=True,
+        prefetch=(),
+        tier2_in_sql=None,
+        cache_key: str = "",
     ):
         queryset = searchable_listings() if queryset is None else queryset
         self.viewer = viewer
         self.queryset = queryset
         self.base = queryset.exclude(pk=viewer.pk)
-        self.criteria = criteria_of(viewer)
-        self.facts = facts_of(viewer)
-        self.fits = facts_fit_q(self.criteria)
+        # When set (the viewer and the search's filters), the count and each page's
+        # ranking are kept while no listing changes (``RANKING_CACHE_SECONDS`` at most).
+        self.cache_key = cache_key
         self.include_rest = include_rest
         self.prefetch = prefetch
         # Tier 2 is narrowed by the database to the listings wanting my commune; the
@@ -289,6 +324,26 @@ class RankedResults:
         if key not in self._cache:
             self._cache[key] = compute()
         return self._cache[key]
+
+    # Built on first use only: a ranking read from the cache needs none of them.
+    @cached_property
+    def criteria(self) -> Criteria:
+        return criteria_of(self.viewer)
+
+    @cached_property
+    def facts(self) -> Facts:
+        return facts_of(self.viewer)
+
+    @cached_property
+    def fits(self) -> Q:
+        return facts_fit_q(self.criteria)
+
+    def _kept(self, name: str, compute):
+        seconds = ranking_cache_seconds()
+        if not self.cache_key or seconds <= 0:
+            return compute()
+        key = f"tenants:ranking:{self.cache_key}:{name}"
+        return caching.versioned(LISTINGS_VERSION_KEY, key, compute, seconds)
 
     # Tier 1: their dwelling fits my criteria -------------------------------------------
     def _tier1(self):
@@ -373,6 +428,9 @@ class RankedResults:
 
     # The whole ----------------------------------------------------------------------------
     def count(self) -> int:
+        return self._once("count", lambda: self._kept("n", self._count))
+
+    def _count(self) -> int:
         if self.include_rest or not self.fits:
             # Counted without the viewer's exclusion, which an index-only scan cannot check.
             return self._once(
@@ -394,11 +452,16 @@ class RankedResults:
             stop = self.count()
         if stop <= start:
             return []
+        scores = self._kept(f"{start}:{stop}", lambda: self._scores(start, stop))
+        return self._rows(scores)
+
+    def _scores(self, start: int, stop: int) -> dict[int, int]:
+        """{pk: match score} of the ranking's rows ``start`` to ``stop``, in order."""
         if not self.fits:  # no criteria: every dwelling fits mine, one ranked query
             rows = ranked_for(self.viewer, self.base)
             if not self.include_rest:
                 rows = rows.filter(match_score__gt=NO_MATCH)
-            return list(rows.prefetch_related(*self.prefetch)[start:stop])
+            return dict(rows.values_list("pk", "match_score")[start:stop])
         scores = {}
         # Tier 1's rows of this page come first; the next tiers are read only when
         # the page goes past tier 1 (a first page full of tier 1 costs one query).
@@ -407,7 +470,7 @@ class RankedResults:
             scores[pk] = MUTUAL if mutual else THEIRS_FITS_MINE
         if len(page) < stop - start:
             self._fill_after_tier1(scores, start, stop, len(page))
-        return self._rows(scores)
+        return scores
 
     def _fill_after_tier1(self, scores: dict, start: int, stop: int, found: int) -> None:
         # Where tier 1 ends: known from this page unless the page starts past it.
@@ -426,7 +489,8 @@ class RankedResults:
                 scores[pk] = NO_MATCH
 
     def _rows(self, scores: dict) -> list[Listing]:
-        rows = Listing.objects.filter(pk__in=list(scores)).select_related("commune")
+        # Still searchable: a kept ranking never shows a listing that left the search.
+        rows = searchable_listings().filter(pk__in=list(scores)).select_related("commune")
         if self.prefetch:
             rows = rows.prefetch_related(*self.prefetch)
         by_pk = {row.pk: row for row in rows}

@@ -16,6 +16,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from bourse.models import Commune
+from portal import caching
 
 from . import matching
 from .models import Listing
@@ -113,8 +114,21 @@ class Demand:
 
 
 def who_wants(listing: Listing, limit: int = WHO_WANTS_ROWS) -> Demand:
+    """Kept like the rankings, while no listing changes (``matching.listings_changed``)."""
     if not listing.commune_id or not listing.typology:
         return Demand()
+    seconds = matching.ranking_cache_seconds()
+    if seconds <= 0:
+        return _who_wants(listing, limit)
+    return caching.versioned(
+        matching.LISTINGS_VERSION_KEY,
+        f"tenants:who-wants:{listing.pk}:{limit}",
+        lambda: _who_wants(listing, limit),
+        seconds,
+    )
+
+
+def _who_wants(listing: Listing, limit: int) -> Demand:
     seekers = (
         matching.searchable_listings()
         .filter(matching.criteria_accept_q(matching.facts_of(listing)))

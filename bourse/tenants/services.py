@@ -17,7 +17,7 @@ from bourse.exchanges import api as exchanges_api
 from bourse.models import Dwelling, Landlord
 from portal.models import OutboundEmail
 
-from . import lifecycle, moderation, notifications
+from . import lifecycle, matching, moderation, notifications
 from .models import (
     ActorKind,
     ContactRequest,
@@ -214,6 +214,8 @@ def sync_with_patrimoine() -> int:
         changed += Listing.objects.filter(pk__in=to_true).update(eligible=True, synced_at=now)
     if to_false:
         changed += Listing.objects.filter(pk__in=to_false).update(eligible=False, synced_at=now)
+    if to_true or to_false:
+        matching.listings_changed()
     stale = listings.filter(tenant__dwelling__isnull=False).filter(
         Q(synced_at__isnull=True) | Q(synced_at__lt=F("tenant__dwelling__updated_at"))
     )

@@ -233,7 +233,9 @@ def dashboard(request):
     ]
     matches = []
     if listing.criteria_done_at:
-        matches = matching.RankedResults(listing, include_rest=False)[:5]
+        matches = matching.RankedResults(
+            listing, include_rest=False, cache_key=f"dashboard:{listing.pk}"
+        )[:5]
         for item in matches:
             item.reason = matching.match_reason(item.match_score)
     deadline = lifecycle.next_automatic_deactivation(listing)
@@ -434,7 +436,13 @@ def first_photos():
 def search_results(viewer: Listing, form, page_number=None):
     """One page of search results, ranked for ``viewer`` (also used by the bench):
     a constant number of queries whatever the page (count, page, photos)."""
-    results = matching.RankedResults(viewer, filtered_listings(form), prefetch=[first_photos()])
+    filters = searching.filters_of(form.cleaned_data) if form.is_valid() else {}
+    results = matching.RankedResults(
+        viewer,
+        searching.filtered_listings(filters),
+        prefetch=[first_photos()],
+        cache_key=f"search:{viewer.pk}:{searching.as_query(dict(sorted(filters.items())))}",
+    )
     page = Paginator(results, PAGE_SIZE).get_page(page_number)
     for item in page.object_list:
         item.reason = matching.match_reason(item.match_score)

@@ -224,6 +224,9 @@ TENANT_MAP_ATTRIBUTION = env_str("TENANT_MAP_ATTRIBUTION", "Â© contributeurs dâ€
 TENANT_PHOTO_MAX_BYTES = env_int("TENANT_PHOTO_MAX_BYTES", 8 * 1024 * 1024)
 TENANT_MODERATION_SAMPLE_RATE = float(env_str("TENANT_MODERATION_SAMPLE_RATE", "0.30"))
 PAGE_CACHE_SKIP_PREFIXES += ("/locataire/",)
+# A tenant's search ranking and "who wants my home" counts are kept this long at most
+# (any listing change drops them at once: bourse.tenants.matching.listings_changed).
+TENANT_RANKING_CACHE_SECONDS = env_int("TENANT_RANKING_CACHE_SECONDS", 120)
 CELERY_BEAT_SCHEDULE["tenants-daily-account-jobs"] = {
     "task": "bourse.tenants.tasks.daily_account_jobs",
     "schedule": crontab(hour=3, minute=30),
