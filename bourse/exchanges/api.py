@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -203,12 +202,8 @@ def open_file_of(user) -> ExchangeFile | None:
 def latest_file_of(user) -> ExchangeFile | None:
     """A tenant account's file in progress if any, else its latest file, if any (one
     query for the dashboard: ``open_file_of`` and "has files" at once)."""
-    return (
-        ExchangeFile.objects.filter(parties__tenant_user=user)
-        .alias(in_progress=Q(step__in=OPEN_STEPS))
-        .order_by("-in_progress", "-opened_at")
-        .first()
-    )
+    files = list(ExchangeFile.objects.filter(parties__tenant_user=user).order_by("-opened_at")[:50])
+    return next((file for file in files if file.step in OPEN_STEPS), files[0] if files else None)
 
 
 def is_in_progress(file: ExchangeFile) -> bool:
