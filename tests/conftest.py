@@ -74,6 +74,26 @@ def home(db):
 
 
 @pytest.fixture(scope="session")
+def _demo_snapshot(django_db_setup, django_db_blocker):
+    """The demo content, loaded once per session into snapshot tables."""
+    from .demo_snapshot import build
+
+    with django_db_blocker.unblock():
+        return build()
+
+
+@pytest.fixture
+def demo_content(_demo_snapshot):
+    """The database holds the demo content (``load_demo_content``), copied back
+    from the session's snapshot: rolled back after a ``db`` test, flushed after
+    a transactional one. Needs the test's database access (marker or fixture)."""
+    from .demo_snapshot import DEMO, restore
+
+    restore(DEMO, _demo_snapshot)
+    _clear()
+
+
+@pytest.fixture(scope="session")
 def browser():
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         pytest.fail(f"Chromium introuvable ({CHROMIUM}) : apt-get install chromium")

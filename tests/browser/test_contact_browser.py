@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from bourse.contact.models import ContactMessage, Status
@@ -16,8 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def demo_site(live_server):
-    call_command("load_demo_content", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def demo_site(live_server, demo_content):
     ensure_reference_data()
     landlord, _ = Landlord.objects.get_or_create(
         name="Bailleur de test", defaults={"siret": "73282932000074"}

@@ -4,7 +4,6 @@ axe-core on the main pages."""
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from .conftest import assert_no_axe_violations
@@ -13,8 +12,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def demo_site(live_server):
-    call_command("load_demo_content", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def demo_site(live_server, demo_content):
     return live_server
 
 

@@ -13,8 +13,7 @@ from bourse.chains.models import ChainMember, ChainProposal, ProposalStatus
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_tenants_get_chain_proposals(client):
-    call_command("load_demo_content", stdout=io.StringIO())
+def test_demo_tenants_get_chain_proposals(client, demo_content):
     proposals = ChainProposal.objects.filter(status=ProposalStatus.OPEN)
     assert proposals.exists()
     assert set(proposals.values_list("size", flat=True)) == {4}

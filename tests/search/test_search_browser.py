@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from home.models import HomePage, StandardPage
@@ -13,8 +12,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
 @pytest.fixture
-def demo_site(live_server):
-    call_command("load_demo_content", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def demo_site(live_server, demo_content):
     home = HomePage.objects.get()
     for number in range(14):
         fiche = StandardPage(
