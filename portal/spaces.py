@@ -30,13 +30,14 @@ cache only decides which links the header shows and where a sign-in lands.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from . import caching
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -89,7 +90,7 @@ def _user_key(user_id) -> str:
 def forget(user_id=None) -> None:
     """Drop the cached spaces of one account, or of every account."""
     if user_id is None:
-        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        caching.bump(VERSION_KEY)
     else:
         cache.delete(_user_key(user_id))
 
@@ -99,23 +100,17 @@ def _forget_owner(sender, instance, **kwargs):
 
 
 def _cached_spaces(user) -> list[Space]:
-    key = _user_key(user.pk)
-    found = cache.get_many([VERSION_KEY, key])
-    version = found.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY)
-    entry = found.get(key)
-    if version is not None and entry is not None and entry[0] == version:
-        spaces = [_SPACES[name] for name in entry[1] if name in _SPACES]
-        if len(spaces) == len(entry[1]):
-            return spaces
-    spaces = sorted(
-        (space for space in _SPACES.values() if space.may_open(user)),
-        key=lambda space: space.rank_for(user),
-    )
-    if version is not None:
-        cache.set(key, (version, [space.key for space in spaces]), CACHE_SECONDS)
+    def compute() -> list[str]:
+        spaces = sorted(
+            (space for space in _SPACES.values() if space.may_open(user)),
+            key=lambda space: space.rank_for(user),
+        )
+        return [space.key for space in spaces]
+
+    keys = caching.versioned(VERSION_KEY, _user_key(user.pk), compute, CACHE_SECONDS)
+    spaces = [_SPACES[key] for key in keys if key in _SPACES]
+    if len(spaces) != len(keys):  # a space left the registry: compute again
+        spaces = [_SPACES[key] for key in compute()]
     return spaces
 
 
