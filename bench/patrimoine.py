@@ -18,6 +18,8 @@ file instead: the SQL path (COPY, rules in SQL) and the Python path (the same
 file read and validated row by row, as an XLSX file or a CSV file that COPY
 refuses would be), in interleaved rounds (default 5), each import in its own
 process; medians of a first import and of the same file again (unchanged).
+``--keys [ROUNDS]`` compares first imports with the foreign keys of
+``bourse_dwelling`` dropped and restored, in interleaved rounds.
 
 A dedicated database (``<name>_bench_patrimoine``) is created, migrated and
 dropped at the end; the database of ``DATABASE_URL`` itself is not touched.
@@ -531,11 +533,72 @@ def compare_paths(rounds: int = 5, rows: int = 100_000, print=print) -> None:  #
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def compare_keys(rounds: int = 5, rows: int = 100_000, print=print) -> None:  # noqa: A002
+    """First imports of the same file with the foreign keys of ``bourse_dwelling``
+    dropped and restored (their own definitions), interleaved rounds, medians."""
+    import psycopg
+
+    url = os.environ.get("DATABASE_URL", "")
+    base_name = urlsplit(url).path.lstrip("/") or "postgres"
+    bench_name = f"{base_name}_bench_patrimoine"
+    bench_url = _with_dbname(url, bench_name)
+    workdir = Path(tempfile.mkdtemp(prefix="eh-bench-patrimoine-"))
+    try:
+        create_database(url, bench_name)
+        _migrate(bench_url)
+        path = workdir / f"patrimoine-{rows}.csv"
+        generate_csv(path, rows)
+        with psycopg.connect(bench_url, autocommit=True) as conn:
+            keys = conn.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = 'bourse_dwelling'::regclass AND contype = 'f'"
+            ).fetchall()
+
+        def set_keys(on: bool) -> None:
+            with psycopg.connect(bench_url, autocommit=True) as conn:
+                for name, definition in keys:
+                    conn.execute(f'ALTER TABLE bourse_dwelling DROP CONSTRAINT IF EXISTS "{name}"')
+                    if on:
+                        conn.execute(
+                            f'ALTER TABLE bourse_dwelling ADD CONSTRAINT "{name}" {definition}'
+                        )
+
+        runs: dict[str, list[tuple[float, float, float]]] = {"keys off": [], "keys on": []}
+        for n in range(rounds):
+            order = ("keys off", "keys on") if n % 2 == 0 else ("keys on", "keys off")
+            for name in order:
+                set_keys(name == "keys on")
+                result = _import_in_subprocess(bench_url, path, workdir / "media")
+                if result["created"] != rows or result["errors"]:
+                    raise RuntimeError(f"the import did not succeed ({name}): {result}")
+                _rows, copy_seconds = dwelling_copy_rate(bench_url, path)
+                runs[name].append((result["seconds"], result["again_seconds"], copy_seconds))
+                print(
+                    f"  round {n + 1} {name:>8}: first {result['seconds']:5.2f} s, again "
+                    f"{result['again_seconds']:5.2f} s, COPY into the indexed copy "
+                    f"{copy_seconds:5.2f} s, ratio {copy_seconds / result['seconds']:.2f}"
+                )
+        for name, results in runs.items():
+            first = statistics.median(r[0] for r in results)
+            again = statistics.median(r[1] for r in results)
+            ratio = statistics.median(r[2] / r[0] for r in results)
+            print(
+                f"  {name:>8}, median of {len(results)}: first import {first:5.2f} s = "
+                f"{rows / first:6.0f} rows/s, ratio to COPY {ratio:.2f}; again {again:5.2f} s"
+            )
+    finally:
+        drop_database(url, bench_name)
+        import shutil
+
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] in ("--child", "--child-python"):
         _child(sys.argv[2], python_path=sys.argv[1] == "--child-python")
         sys.exit(0)
-    if len(sys.argv) >= 2 and sys.argv[1] == "--paths":
-        compare_paths(int(sys.argv[2]) if len(sys.argv) > 2 else 5)
+    if len(sys.argv) >= 2 and sys.argv[1] in ("--paths", "--keys"):
+        compare = compare_paths if sys.argv[1] == "--paths" else compare_keys
+        compare(int(sys.argv[2]) if len(sys.argv) > 2 else 5)
         sys.exit(0)
     sys.exit(0 if run(print) else 1)
