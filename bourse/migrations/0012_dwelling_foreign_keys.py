@@ -21,6 +21,10 @@ def apply_missed_on_delete(apps, schema_editor):
     Dwelling.objects.filter(last_import_id__isnull=False).exclude(
         last_import_id__in=PatrimoineImport.objects.values("pk")
     ).update(last_import=None)
+    if schema_editor.connection.vendor == "postgresql":
+        # Fire the deferred checks those writes queued: a table with pending
+        # trigger events cannot be altered in the same transaction.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
