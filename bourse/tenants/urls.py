@@ -6,24 +6,34 @@ from django.views.generic import RedirectView
 from portal.accounts import views as account_views
 from portal.accounts.views import OldSignInRedirect
 
-from . import staff_views, views
+from . import staff_views
+from .views import (
+    account,
+    contact_requests,
+    home,
+    listings,
+    registration,
+    saved_searches,
+    search,
+    steps,
+)
 
 app_name = "tenants"
 
 STAFF = "bourse/espace-bailleur/"
 
 urlpatterns = [
-    path("locataire/", views.dashboard, name="dashboard"),
-    path("locataire/inscription/", views.register, name="register"),
-    path("locataire/inscription/envoyee/", views.register_done, name="register_done"),
+    path("locataire/", home.dashboard, name="dashboard"),
+    path("locataire/inscription/", registration.register, name="register"),
+    path("locataire/inscription/envoyee/", registration.register_done, name="register_done"),
     path(
         "locataire/confirmer/<str:uidb64>/<str:token>/",
-        views.confirm_email,
+        registration.confirm_email,
         name="confirm_email",
     ),
     path(
         "locataire/confirmer/nouveau-lien/",
-        views.resend_confirmation,
+        registration.resend_confirmation,
         name="resend_confirmation",
     ),
     # The former tenant doors: the one sign-in page and password reset of ``portal.accounts``.
@@ -39,34 +49,50 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="accounts:password_reset_confirm"),
         name="password_reset_confirm",
     ),
-    path("locataire/etapes/profil/", views.step_profile, name="step_profile"),
-    path("locataire/etapes/logement/", views.step_housing, name="step_housing"),
+    path("locataire/etapes/profil/", steps.step_profile, name="step_profile"),
+    path("locataire/etapes/logement/", steps.step_housing, name="step_housing"),
     path(
         "locataire/etapes/logement/photos/<int:pk>/supprimer/",
-        views.photo_delete,
+        steps.photo_delete,
         name="photo_delete",
     ),
-    path("locataire/etapes/criteres/", views.step_criteria, name="step_criteria"),
-    path("locataire/annonce/suspendre/", views.suspend, name="suspend"),
-    path("locataire/annonce/reprendre/", views.resume, name="resume"),
-    path("locataire/recherche/", views.search, name="search"),
-    path("locataire/recherche/carte.json", views.search_map, name="search_map"),
-    path("locataire/annonces/<int:pk>/", views.listing_detail, name="listing"),
-    path("locataire/annonces/<int:pk>/contacter/", views.contact_create, name="contact_create"),
-    path("locataire/annonces/<int:pk>/signaler/", views.report_listing, name="report"),
-    path("locataire/demandes/", views.requests_list, name="requests"),
-    path("locataire/demandes/<int:pk>/", views.request_detail, name="request_detail"),
-    path("locataire/photos/<int:pk>/", views.photo, name="photo"),
-    path("locataire/garder-mon-compte/<str:token>/", views.keep_alive, name="keep_alive"),
-    path("locataire/contact/", views.tenant_contact, name="contact"),
-    path("locataire/recherches/", views.saved_searches, name="saved_searches"),
-    path("locataire/recherches/enregistrer/", views.save_search, name="save_search"),
+    path("locataire/etapes/criteres/", steps.step_criteria, name="step_criteria"),
+    path("locataire/annonce/suspendre/", home.suspend, name="suspend"),
+    path("locataire/annonce/reprendre/", home.resume, name="resume"),
+    path("locataire/recherche/", search.search, name="search"),
+    path("locataire/recherche/carte.json", search.search_map, name="search_map"),
+    path("locataire/annonces/<int:pk>/", listings.listing_detail, name="listing"),
+    path("locataire/annonces/<int:pk>/contacter/", listings.contact_create, name="contact_create"),
+    path("locataire/annonces/<int:pk>/signaler/", listings.report_listing, name="report"),
+    path("locataire/demandes/", contact_requests.requests_list, name="requests"),
+    path("locataire/demandes/<int:pk>/", contact_requests.request_detail, name="request_detail"),
+    path(
+        "locataire/demandes/<int:pk>/repondre/",
+        contact_requests.request_answer,
+        name="request_answer",
+    ),
+    path(
+        "locataire/demandes/<int:pk>/retirer/",
+        contact_requests.request_withdraw,
+        name="request_withdraw",
+    ),
+    path("locataire/demandes/<int:pk>/nur/", contact_requests.request_nur, name="request_nur"),
+    path(
+        "locataire/demandes/<int:pk>/visite/",
+        contact_requests.request_visit,
+        name="request_visit",
+    ),
+    path("locataire/photos/<int:pk>/", listings.photo, name="photo"),
+    path("locataire/garder-mon-compte/<str:token>/", account.keep_alive, name="keep_alive"),
+    path("locataire/contact/", account.tenant_contact, name="contact"),
+    path("locataire/recherches/", saved_searches.saved_searches, name="saved_searches"),
+    path("locataire/recherches/enregistrer/", saved_searches.save_search, name="save_search"),
     path(
         "locataire/recherches/<int:pk>/modifier/",
-        views.saved_search_update,
+        saved_searches.saved_search_update,
         name="saved_search_update",
     ),
-    path("locataire/alertes/arreter/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("locataire/alertes/arreter/<str:token>/", saved_searches.unsubscribe, name="unsubscribe"),
     # Staff area.
     path(f"{STAFF}locataires/", staff_views.tenants, name="staff_tenants"),
     path(f"{STAFF}locataires/<int:pk>/", staff_views.tenant_detail, name="staff_tenant"),
