@@ -9,6 +9,8 @@ reach the contingents of its member communes (and a commune's position does
 not reach the intercommunality's).
 """
 
+from collections.abc import Callable
+
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 from django.db.models.signals import post_delete, post_save
@@ -78,34 +80,13 @@ def eligible_dwellings(queryset=None):
     )
 
 
+# Who follows the patrimoine rows' eligibility: the tenants app registers the
+# function that updates its listings (bourse.tenants.listing_eligibility), so this
+# core module knows no app above it.
+followers: list[Callable[[int], int]] = []
+
+
 def sync_listings_eligibility(landlord_id: int) -> int:
-    """Listings of this landlord's tenants follow their patrimoine row, in one statement.
-
-    A tenant made ineligible (dwelling out of the snapshot, flagged ineligible,
-    another tenant on the row, opposed contingent) leaves the search at once and
-    can no longer be contacted; one eligible again comes back. Only the listings
-    whose flag changes are written. Returns their number.
-    """
-    from django.db.models import F
-    from django.utils import timezone
-
-    from .tenants.matching import listings_changed
-    from .tenants.models import Listing, TenantProfile
-
-    eligible_row = eligible_dwellings().filter(
-        pk=OuterRef("dwelling_id"), tenant_reference__iexact=OuterRef("tenant_reference")
-    )
-    now_eligible = Exists(
-        TenantProfile.objects.filter(pk=OuterRef("tenant_id"), anonymised_at__isnull=True).filter(
-            Exists(eligible_row)
-        )
-    )
-    changed = (
-        Listing.objects.filter(tenant__landlord_id=landlord_id)
-        .alias(now_eligible=now_eligible)
-        .exclude(eligible=F("now_eligible"))
-        .update(eligible=now_eligible, synced_at=timezone.now())
-    )
-    if changed:
-        listings_changed()  # kept rankings drop the listings that left the search
-    return changed
+    """Listings of this landlord's tenants follow their patrimoine row (after an
+    import): runs the registered followers; returns the number of listings changed."""
+    return sum(follow(landlord_id) for follow in followers)

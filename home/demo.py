@@ -8,9 +8,9 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from wagtail.models import Collection, Locale, Page, Site
 
-from bourse.stats import figures
 from portal.siteurl import site_hostname_port, sync_default_site
 
+from . import figures
 from .editors import EDITORS, VALIDATORS, sync_editor_groups
 from .models import BannerMessage, HomePage, KeyFigure, StandardPage
 
@@ -21,7 +21,7 @@ DEMO_PASSWORDS = {
 }
 
 
-# The three figures are computed from the bourse (bourse.stats.figures); the
+# The three figures are computed from the bourse (bourse.stats.figures, through home.figures); the
 # typed values are only a fallback.
 DEMO_KEY_FIGURES = [
     ("1 080", "locataires ayant échangé", figures.TENANTS_EXCHANGED),

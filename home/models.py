@@ -7,9 +7,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from bourse.stats.figures import SOURCES as FIGURE_SOURCES
-from bourse.stats.figures import format_figure
-
+from . import figures
 from .blocks import BodyStreamBlock
 
 
@@ -65,39 +63,28 @@ class HomePage(BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["key_figures"] = self.shown_key_figures()
-        context["latest_news"] = self.latest_news()
         return context
 
     def shown_key_figures(self) -> list[tuple[str, str]]:
         """(value, label) of each key figure, computed ones read from the bourse
-        (cached: ``bourse.stats.figures.key_figures``)."""
-        figures = list(self.key_figures.all())
+        (through ``home.figures``, provided by ``bourse.stats``)."""
+        shown = list(self.key_figures.all())
         computed = None
-        if any(figure.source for figure in figures):
-            from bourse.stats.figures import key_figures
-
-            computed = key_figures()
-        return [(figure.shown_value(computed), figure.label) for figure in figures]
-
-    def latest_news(self, count: int = 3):
-        """The newest public news notes (three on the home page)."""
-        from news.models import NewsPage
-
-        return (
-            NewsPage.objects.live().public().defer_streamfields().order_by("-date", "-pk")[:count]
-        )
+        if any(figure.source for figure in shown):
+            computed = figures.computed_figures()
+        return [(figure.shown_value(computed), figure.label) for figure in shown]
 
 
 class KeyFigure(Orderable):
     """A key figure of the home page: typed by an editor, or computed from the
-    bourse (``source``; see ``bourse.stats.figures``) and then always current."""
+    bourse (``source``; see ``home.figures``) and then always current."""
 
     page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="key_figures")
     source = models.CharField(
         _("source"),
         max_length=30,
         blank=True,
-        choices=[("", _("Valeur saisie"))] + list(FIGURE_SOURCES),
+        choices=[("", _("Valeur saisie"))] + list(figures.SOURCES),
         help_text=_(
             "Un chiffre calculé depuis la bourse est toujours à jour ; la valeur saisie "
             "ne sert alors que si le calcul est impossible."
@@ -123,7 +110,7 @@ class KeyFigure(Orderable):
     def shown_value(self, computed: dict | None) -> str:
         """The computed figure ("1 080") when there is one, else the typed value."""
         if self.source and computed and self.source in computed:
-            return format_figure(computed[self.source])
+            return figures.format_figure(computed[self.source])
         return self.value
 
 

@@ -545,25 +545,9 @@ def load(home):
             "difficulté pour joindre la personne en charge du dossier.</p>"
         ),
     )
-    load_member_news(practical)
     return kit
 
 
-def load_member_news(section):
-    """A members-only news note, when news notes may live in the kit."""
-    from news.models import NewsPage
-
-    if KitSectionPage not in NewsPage.allowed_parent_page_models():
-        return None
-    return get_or_create_child(
-        section,
-        NewsPage,
-        "note-adherents-juin-2021",
-        title="Note d’actualités aux adhérents – juin 2021",
-        date=dt.date(2021, 6, 15),
-        reference="FAB18 – 018b",
-        intro=(
-            "Nouveau document sur le fonctionnement de chaque organisme, book de procédures "
-            "mis à jour (juin 2021) et logigramme des dossiers d’échange."
-        ),
-    )
+def practical_section(kit):
+    """The demo's "Fonctionnement pratique" section (where a members-only note goes)."""
+    return kit.get_children().get(slug="fonctionnement-pratique").specific

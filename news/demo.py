@@ -15,6 +15,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection
 
 from home.demo import get_or_create_child, heading, paragraph
+from kit_adherents.models import KitSectionPage
 
 from .models import NewsIndexPage, NewsPage, NewsTheme, WebinarIndexPage, WebinarPage
 
@@ -532,3 +533,22 @@ def load_note_in_review() -> NewsPage | None:
     note.save_revision(user=editor)
     workflow.start(note, editor)
     return note
+
+
+def load_member_news(section):
+    """A members-only news note in a section of the member area (the demo's practical
+    section, after ``kit_adherents.demo.load``), when news notes may live in the kit."""
+    if KitSectionPage not in NewsPage.allowed_parent_page_models():
+        return None
+    return get_or_create_child(
+        section,
+        NewsPage,
+        "note-adherents-juin-2021",
+        title="Note d’actualités aux adhérents – juin 2021",
+        date=dt.date(2021, 6, 15),
+        reference="FAB18 – 018b",
+        intro=(
+            "Nouveau document sur le fonctionnement de chaque organisme, book de procédures "
+            "mis à jour (juin 2021) et logigramme des dossiers d’échange."
+        ),
+    )

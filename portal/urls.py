@@ -5,9 +5,10 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from kit_adherents import media
 from search import views as search_views
 
-from . import media, views
+from . import views
 from .accounts.views import OldSignInRedirect
 
 urlpatterns = [
@@ -36,7 +37,7 @@ if settings.BENCH_ENDPOINTS:  # bench/run.py's servers only (portal.settings.ben
     urlpatterns += [path("_bench/", include("portal.bench_urls"))]
 
 # Uploaded images, in production too (the kit's private images to members only;
-# the web server must not serve MEDIA_ROOT itself): see portal/media.py.
+# the web server must not serve MEDIA_ROOT itself): see kit_adherents/media.py.
 urlpatterns += [
     path(
         f"{settings.MEDIA_URL.strip('/')}/<str:folder>/<path:path>",

@@ -9,4 +9,8 @@ class ChainsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from bourse.tenants import alerts
+
+        from . import services, signals  # noqa: F401
+
+        alerts.chain_proposals_for = services.new_proposals_for  # the digest's chain section

@@ -95,7 +95,7 @@ class ReferenceCounter(models.Model):
 
 
 def attachment_path(instance, filename):
-    # Never under a folder the web server or portal.media serves.
+    # Never under a folder the web server or kit_adherents.media serves.
     return f"private/contact/{timezone.now():%Y/%m}/{filename}"
 
 

@@ -17,18 +17,16 @@ show within the two lifetimes (10 minutes at most with the defaults).
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
+
+from home.figures import (  # noqa: F401 (the sources' names, used by the tests)
+    ACTIVE_LISTINGS,
+    MEMBER_LANDLORDS,
+    SOURCES,
+    TENANTS_EXCHANGED,
+    format_figure,
+)
 
 CACHE_KEY = "stats:key-figures"
-
-TENANTS_EXCHANGED = "tenants_exchanged"
-ACTIVE_LISTINGS = "active_listings"
-MEMBER_LANDLORDS = "member_landlords"
-SOURCES = (
-    (TENANTS_EXCHANGED, _("Locataires ayant échangé (calculé)")),
-    (ACTIVE_LISTINGS, _("Annonces actives (calculé)")),
-    (MEMBER_LANDLORDS, _("Bailleurs adhérents (calculé)")),
-)
 
 
 def tenants_who_exchanged() -> int:
@@ -56,11 +54,6 @@ COMPUTE = {
 }
 
 
-def format_figure(number: int) -> str:
-    """French grouping with a no-break space: 1080 -> "1 080"."""
-    return f"{number:,}".replace(",", "\u00a0")
-
-
 def key_figures() -> dict[str, int]:
     """The three figures, from the cache or computed (three COUNT queries)."""
     figures = cache.get(CACHE_KEY)
@@ -85,6 +78,10 @@ def _on_exchange_change(sender, file=None, reopened=True, **kwargs):
 
 
 def connect_signals() -> None:
+    import home.figures
+
+    home.figures.provider = key_figures  # the home page's computed figures
+
     from bourse.exchanges.signals import exchange_file_completed, exchange_file_opened
 
     exchange_file_completed.connect(_on_exchange_change, dispatch_uid="stats-figures-completed")

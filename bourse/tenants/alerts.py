@@ -17,7 +17,6 @@ Rules, one function each:
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -154,13 +153,14 @@ def new_listings(search: SavedSearch, until: datetime):
     )
 
 
+# The digest's chain section, provided by the app above (bourse.chains sets it in
+# its ready(): ``new_proposals_for(listing, since)``); None without that app.
+chain_proposals_for = None
+
+
 def chain_proposals_api():
     """``bourse.chains.services.new_proposals_for(listing, since)``, when installed."""
-    if not apps.is_installed("bourse.chains"):
-        return None
-    from bourse.chains import services as chain_services
-
-    return getattr(chain_services, "new_proposals_for", None)
+    return chain_proposals_for
 
 
 def chains_since(profile: TenantProfile, now: datetime) -> datetime:

@@ -9,11 +9,16 @@ class TenantsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from bourse import eligibility
+
         from . import (
             dashboard,
             exchange_files,  # noqa: F401  (connects the exchange-file receivers)
+            listing_eligibility,
             signin,
         )
+
+        eligibility.followers.append(listing_eligibility.follow_patrimoine)
 
         signin.connect()
         dashboard.connect()

@@ -2,15 +2,9 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 
-from home.banner import current_banner_messages
 from portal.spaces import spaces_for
 
 register = template.Library()
-
-
-@register.inclusion_tag("includes/banner.html")
-def scrolling_banner():
-    return {"messages": current_banner_messages()}
 
 
 @register.inclusion_tag("includes/account_menu.html", takes_context=True)

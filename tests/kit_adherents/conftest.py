@@ -17,6 +17,7 @@ from wagtail.models import Collection
 from home.demo import get_or_create_child
 from kit_adherents import demo as kit_demo
 from kit_adherents.models import KitDocument, KitIndexPage, KitSectionPage, LandlordDirectoryPage
+from news import demo as news_demo
 
 KIT_PASSWORD = "Mot-de-passe-Kit-2026"
 SECRET_WORD = "Zanzibarique"  # appears only inside the kit
@@ -73,7 +74,7 @@ def kit(home):
         "fonctionnement-des-organismes",
         title="Fonctionnement de chaque organisme",
     )
-    news = kit_demo.load_member_news(section)
+    news = news_demo.load_member_news(section)
     public_collection = Collection.get_first_root_node()
     public_doc = KitDocument(title="Plaquette publique", collection=public_collection)
     public_doc.file.save("plaquette-publique.pdf", ContentFile(b"%PDF-1.4 public"), save=False)

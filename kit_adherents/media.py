@@ -16,9 +16,10 @@ from django.http import FileResponse, Http404
 from django.utils.cache import patch_cache_control
 from wagtail.images import get_image_model
 
-from kit_adherents import access
-from kit_adherents.views import access_denied_response
 from portal.http import never_cache_response
+
+from . import access
+from .views import access_denied_response
 
 ALLOWED_FOLDERS = ("images", "original_images")
 PUBLIC_MAX_AGE = 60 * 60 * 24

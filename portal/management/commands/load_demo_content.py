@@ -2,6 +2,10 @@
 
 Idempotent: every object is looked up by a natural key (slug, username…)
 and only created when missing, so a second run changes nothing.
+
+Like ``portal/urls.py``, this command composes the apps (in the order their
+demo data needs), so it is one of the two files of ``portal`` that the layer
+contract (pyproject.toml, ``lint-imports``) lets import them.
 """
 
 from django.core.management import call_command
@@ -26,7 +30,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             home = home_demo.load_site()
             news_demo.load(home)
-            kit_demo.load(home)
+            kit = kit_demo.load(home)
+            # A members-only note in the member area's practical section.
+            news_demo.load_member_news(kit_demo.practical_section(kit))
             bourse_demo.load()
             tenants_demo.load()
             home_demo.load_accounts()
