@@ -275,8 +275,16 @@ class Listing(models.Model):
                 name="listing_search_typ_idx",
             ),
             # Newest first, for the listings that match neither way (matching.RankedResults).
+            # Covering too: a rare filter walks tens of thousands of entries before a
+            # page is full, and reads the index alone instead of the table.
             models.Index(
                 fields=["-published_at", "-id"],
+                include=[
+                    "commune",
+                    "typology",
+                    "monthly_cost",
+                    *(c for c in SEARCH_COLUMNS if c not in ("id", "published_at")),
+                ],
                 condition=SEARCHABLE,
                 name="listing_published_idx",
             ),
