@@ -45,9 +45,9 @@ from patrimoine import (  # noqa: E402
 from scale import size  # noqa: E402
 
 # bench/scale.py: --full for the first of each pair
-ENGAGEMENT_LISTINGS = size(LISTINGS, 20_000)
-REQUESTS = size(20_000, 4_000)
-SAVED_SEARCHES = size(10_000, 2_000)
+ENGAGEMENT_LISTINGS = size(LISTINGS, 10_000)
+REQUESTS = size(20_000, 2_000)
+SAVED_SEARCHES = size(10_000, 1_000)
 ROUNDS = 60
 TARGET_WHO_WANTS_P95_MS = 200
 TARGET_SEARCH_P95_MS = 50

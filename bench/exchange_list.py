@@ -35,9 +35,10 @@ from urllib.parse import urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import exchanges as daily  # noqa: E402 (bench/exchanges.py: databases and data)
+import scale  # noqa: E402
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-SIZES = (500, 5_000)
+SIZES = scale.size((500, 5_000), (500, 2_000))  # bench/scale.py: --full for the first
 ROUNDS = 7
 PAGE_TARGET_S = 1.0
 EXPORT_TARGET_S = 10.0

@@ -399,7 +399,7 @@ class Context:
             SECURE_SSL_REDIRECT="false",
             DEBUG="false",
             DATABASE_URL=database_url,
-            MEDIA_ROOT=str(self.workdir / "media"),
+            MEDIA_ROOT=str(self.media_root(database_url)),
             CACHE_KEY_PREFIX=f"eh-bench-{os.getpid()}",
             LOG_LEVEL="ERROR",
             PYTHONUNBUFFERED="1",
@@ -430,6 +430,14 @@ class Context:
             started = time.perf_counter()
             self.manage(*step)
             print(f"  {step[0]:<18} {time.perf_counter() - started:5.1f} s")
+
+    def media_root(self, database_url: str) -> Path:
+        """The media files live as long as their database: a database given by
+        DATABASE_URL keeps the demo images of the previous runs."""
+        if not os.environ.get("DATABASE_URL"):
+            return self.workdir / "media"
+        name = re.sub(r"[^A-Za-z0-9_.-]", "_", urlsplit(database_url).path.strip("/"))
+        return Path(tempfile.gettempdir()) / f"eh-bench-media-{name or 'default'}"
 
     def _pick_loadgen(self):
         wanted = self.args.tool
@@ -1180,7 +1188,11 @@ def bench_exchanges(ctx: Context) -> bool:
     return run_script("exchanges.py")
 
 
-@section("file-list", "An agent's list of exchange files at 5 000 open files", issue="14 C")
+@section(
+    "file-list",
+    "An agent's list of exchange files at 2 000 (--full: 5 000) open files",
+    issue="14 C",
+)
 def bench_exchange_list(ctx: Context) -> bool:
     return run_script("exchange_list.py")
 
@@ -1196,7 +1208,7 @@ def bench_stats(ctx: Context) -> bool:
 
 @section(
     "chains",
-    "Exchange-chain search over 10 000 to 30 000 (--full: 100 000) listings",
+    "Exchange-chain search over 10 000 to 20 000 (--full: 100 000) listings",
     issue="bourse-9",
 )
 def bench_chains(ctx: Context) -> bool:
@@ -1205,7 +1217,7 @@ def bench_chains(ctx: Context) -> bool:
 
 @section(
     "engagement",
-    "Who wants my home, answering rules, alert digests (20 000, --full: 100 000 listings)",
+    "Who wants my home, answering rules, alert digests (10 000, --full: 100 000 listings)",
     issue="bourse-9",
 )
 def bench_engagement(ctx: Context) -> bool:
@@ -1248,7 +1260,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.full:
         os.environ["BENCH_FULL"] = "1"
     elif not os.environ.get("BENCH_FULL"):
-        os.environ.setdefault("CHAINS_BENCH_SIZES", "10000,30000")
+        os.environ.setdefault("CHAINS_BENCH_SIZES", "10000,20000")
     started = time.perf_counter()
     workdir = Path(tempfile.mkdtemp(prefix="eh-bench-"))
     ctx = Context(args=args, workdir=workdir)
