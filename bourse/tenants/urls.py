@@ -92,6 +92,23 @@ urlpatterns = [
         saved_searches.saved_search_update,
         name="saved_search_update",
     ),
+    path(
+        "locataire/recherches/<int:pk>/supprimer/",
+        saved_searches.saved_search_delete,
+        name="saved_search_delete",
+    ),
+    path(
+        "locataire/recherches/<int:pk>/alertes/activer/",
+        saved_searches.saved_search_alerts,
+        {"on": True},
+        name="saved_search_alerts_on",
+    ),
+    path(
+        "locataire/recherches/<int:pk>/alertes/arreter/",
+        saved_searches.saved_search_alerts,
+        {"on": False},
+        name="saved_search_alerts_off",
+    ),
     path("locataire/alertes/arreter/<str:token>/", saved_searches.unsubscribe, name="unsubscribe"),
     # Staff area.
     path(f"{STAFF}locataires/", staff_views.tenants, name="staff_tenants"),

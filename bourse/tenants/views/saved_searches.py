@@ -86,23 +86,42 @@ def save_search(request):
 
 @require_POST
 @tenant_required
-def saved_search_update(request, pk):
-    search = get_object_or_404(request.tenant.saved_searches, pk=pk)
-    action = request.POST.get("action")
-    if action == "delete":
-        search.delete()
-        messages.success(request, _("La recherche est supprimée."))
-    elif action in ("alerts_on", "alerts_off"):
-        alerts.set_search_alerts(search, action == "alerts_on")
-        messages.success(
-            request,
-            _("Les alertes de cette recherche sont activées.")
-            if action == "alerts_on"
-            else _("Les alertes de cette recherche sont arrêtées."),
-        )
-    else:
-        messages.error(request, _("Action inconnue : rien n’a été modifié."))
+def saved_search_delete(request, pk):
+    get_object_or_404(request.tenant.saved_searches, pk=pk).delete()
+    messages.success(request, _("La recherche est supprimée."))
     return redirect("tenants:saved_searches")
+
+
+@require_POST
+@tenant_required
+def saved_search_alerts(request, pk, on):
+    """Alerts of one saved search on or off (``on`` comes from the URL)."""
+    alerts.set_search_alerts(get_object_or_404(request.tenant.saved_searches, pk=pk), on)
+    messages.success(
+        request,
+        _("Les alertes de cette recherche sont activées.")
+        if on
+        else _("Les alertes de cette recherche sont arrêtées."),
+    )
+    return redirect("tenants:saved_searches")
+
+
+SEARCH_ACTIONS = {
+    "delete": (saved_search_delete, {}),
+    "alerts_on": (saved_search_alerts, {"on": True}),
+    "alerts_off": (saved_search_alerts, {"on": False}),
+}
+
+
+@require_POST
+@tenant_required
+def saved_search_update(request, pk):
+    """The former single form (an ``action`` field): goes to the view of that action."""
+    if request.POST.get("action") not in SEARCH_ACTIONS:
+        messages.error(request, _("Action inconnue : rien n’a été modifié."))
+        return redirect("tenants:saved_searches")
+    view, kwargs = SEARCH_ACTIONS[request.POST["action"]]
+    return view(request, pk, **kwargs)
 
 
 @never_cache
