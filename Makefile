@@ -29,10 +29,11 @@ serve:
 ## make run: virtualenv, install, migrate, demo content, serve on http://127.0.0.1:8000
 run: demo serve
 
-## make test: lint, checks and the whole pytest suite (browser tests included)
+## make test: lint, the layer contract, checks and the whole pytest suite (browser tests included)
 test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	PYTHONPATH=. $(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
@@ -40,6 +41,7 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	PYTHONPATH=. $(VENV)/bin/lint-imports --no-cache
 
 format: install
 	$(VENV)/bin/ruff check --fix .

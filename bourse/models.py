@@ -233,6 +233,16 @@ class Reservataire(models.Model):
 # --- Landlord staff -------------------------------------------------------
 
 
+class ActorKind(models.TextChoices):
+    """Who acted, in a timeline (an exchange file's, a tenant account's): the labels
+    read in "par {{ who }}" sentences."""
+
+    TENANT = "tenant", _("le locataire")
+    LANDLORD = "landlord", _("le bailleur")
+    AMO = "amo", _("l’administrateur de la bourse")
+    SYSTEM = "system", _("traitement automatique")
+
+
 class StaffRole(models.TextChoices):
     SUPER_ADMIN = "super_admin", _("Super administrateur (AMO)")
     LANDLORD_ADMIN = "landlord_admin", _("Administrateur bailleur")

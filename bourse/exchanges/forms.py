@@ -1,13 +1,14 @@
 """Forms of the exchange-file screens: they parse input; the rules are in ``workflow``."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from bourse.models import Landlord
 
 from .alerts import RULES
 from .models import CalDecision, Step
-from .workflow import MAX_REASON_LENGTH
+from .workflow import MAX_REASON_LENGTH, InvalidData, valid_nur
 
 
 class DateInput(forms.DateInput):
@@ -258,3 +259,29 @@ class DashboardFilterForm(forms.Form):
             del self.fields["bailleur"]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
+
+
+def validate_nur(value: str) -> str:
+    """The canonical NUR, or ``ValidationError``: THE rule is ``workflow.valid_nur``
+    (structure of the SNE number, accepted with or without spaces)."""
+    try:
+        return valid_nur(value)
+    except InvalidData as error:
+        raise ValidationError(str(error), code="invalid_nur") from error
+
+
+class NurForm(forms.Form):
+    """A tenant enters or corrects their NUR (tenant area, exchange file)."""
+
+    nur = forms.CharField(
+        label=_("Votre numéro unique régional (NUR)"),
+        max_length=40,
+        help_text=_(
+            "18 caractères, par exemple 075 06 23 012345 GDPUB (avec ou sans espaces) : il "
+            "figure sur l’attestation d’enregistrement de votre demande de logement social."
+        ),
+        error_messages={"required": _("Indiquez votre NUR.")},
+    )
+
+    def clean_nur(self):
+        return validate_nur(self.cleaned_data["nur"])

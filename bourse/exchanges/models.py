@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 
-from bourse.models import Dwelling, Landlord
+from bourse.models import ActorKind, Dwelling, Landlord
 
 from .admin_forms import MailTemplateForm
 from .mail_defaults import CONTEXT_HELP, template_choices
@@ -70,13 +70,6 @@ class CalDecision(models.TextChoices):
     ATTRIBUTION = "attribution", _("Attribution")
     NON_ATTRIBUTION = "non_attribution", _("Non-attribution")
     REFUSAL_INELIGIBLE = "refus_ineligibilite", _("Refus pour inéligibilité")
-
-
-class ActorKind(models.TextChoices):
-    LANDLORD = "landlord", _("bailleur")
-    TENANT = "tenant", _("locataire")
-    AMO = "amo", _("super administrateur")
-    SYSTEM = "system", _("tâche automatique")
 
 
 def file_reference(pk, opened_at) -> str:

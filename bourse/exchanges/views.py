@@ -21,16 +21,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from bourse import permissions as staff_permissions
+from bourse import tenancy
 from bourse.permissions import forbidden, staff_required
 from bourse.staff.context import staff_context
-from bourse.tenants import contacts as tenant_contacts
-from bourse.tenants import visits as tenant_visits
-from bourse.tenants.forms import NurForm
-from bourse.tenants.permissions import tenant_profile
+from bourse.tenancy import TenantRefusal, tenant_required
 
 from . import access, alerts, deadlines, display, file_list, workflow
 from .agreement import agreement_pdf
-from .forms import DashboardFilterForm, decorate, form_for
+from .forms import DashboardFilterForm, NurForm, decorate, form_for
 from .models import CLOSED_STEPS, OPEN_STEPS, ExchangeFile, Step
 
 PAGE_SIZE = 50
@@ -252,7 +250,7 @@ def file_page_context(request, file, parties, bound=None):
         actions=actions,
         timeline=list(reversed(timeline)),
         can_download=access.can_download_agreement(request.user, file),
-        visit_outcomes=tenant_visits.outcomes_of_file(file, parties),
+        visit_outcomes=tenancy.visit_outcomes(file, parties),
     )
 
 
@@ -389,19 +387,6 @@ def agreement(request, pk):
 # --- Tenant view ------------------------------------------------------------------------
 
 
-def tenant_required(view):
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        # The tenant area's navigation (tenants/base.html) shows for a tenant account.
-        request.tenant = tenant_profile(request.user)
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return never_cache(wrapped)
-
-
 def _tenant_file(request, pk):
     file = access.tenant_files(request.user).filter(pk=pk).first()
     if file is None:
@@ -409,7 +394,7 @@ def _tenant_file(request, pk):
     return file
 
 
-@tenant_required
+@tenant_required(account_required=False)
 def tenant_files(request):
     files = list(access.tenant_files(request.user).order_by("-opened_at"))
     if len(files) == 1:
@@ -440,13 +425,13 @@ def tenant_context(request, file, form=None, nur_form=None):
     }
 
 
-@tenant_required
+@tenant_required(account_required=False)
 def tenant_file(request, pk):
     file = _tenant_file(request, pk)
     return render(request, "exchanges/tenant_file.html", tenant_context(request, file))
 
 
-@tenant_required
+@tenant_required(account_required=False)
 @require_POST
 def tenant_correct_nur(request, pk):
     """The tenant corrects its NUR until the pre-instruction is validated: its account
@@ -456,12 +441,12 @@ def tenant_correct_nur(request, pk):
     if form.is_valid():
         value = form.cleaned_data["nur"]
         try:
-            if request.tenant is not None:
-                tenant_contacts.set_nur(request.tenant, value)
+            if request.tenant is not None and tenancy.set_nur is not None:
+                tenancy.set_nur(request.tenant, value)
             else:
                 own = file.parties.get(tenant_user=request.user)
                 workflow.perform(file, "correct_nur", request.user, party=own, data={"nur": value})
-        except (tenant_contacts.ContactError, workflow.TransitionError) as error:
+        except (TenantRefusal, workflow.TransitionError) as error:
             form.add_error("nur", str(error))
         else:
             messages.success(request, _("Votre NUR est corrigé dans votre dossier d’échange."))
@@ -471,7 +456,7 @@ def tenant_correct_nur(request, pk):
     return render(request, "exchanges/tenant_file.html", context, status=400)
 
 
-@tenant_required
+@tenant_required(account_required=False)
 @require_POST
 def tenant_renounce(request, pk):
     file = _tenant_file(request, pk)

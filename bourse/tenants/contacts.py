@@ -19,13 +19,14 @@ Rules:
 import re
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bourse.exchanges.workflow import InvalidData, TransitionError, valid_nur
+from bourse.exchanges.forms import validate_nur
+from bourse.exchanges.workflow import TransitionError
+from bourse.tenancy import TenantRefusal
 
 from . import answering, exchange_files, lifecycle, notifications
 from .models import ContactRequest, ContactStatus, Listing, ListingStatus, TenantProfile
@@ -35,21 +36,12 @@ MESSAGE_MAX_LENGTH = 2000
 OPEN = (ContactStatus.PENDING, ContactStatus.ACCEPTED)
 
 
-class ContactError(Exception):
+class ContactError(TenantRefusal):
     pass
 
 
 def normalise_nur(value: str) -> str:
     return re.sub(r"[\s\-.]+", "", value or "").upper()
-
-
-def validate_nur(value: str) -> str:
-    """The canonical NUR, or ``ValidationError``: THE rule is ``workflow.valid_nur``
-    (structure of the SNE number, accepted with or without spaces)."""
-    try:
-        return valid_nur(value)
-    except InvalidData as error:
-        raise ValidationError(str(error), code="invalid_nur") from error
 
 
 def open_request_between(a: TenantProfile, b: TenantProfile):

@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from bourse.contact.forms import single_line
+from bourse.exchanges.forms import NurForm  # noqa: F401 (the tenant area's NUR form)
 from bourse.models import Commune, Landlord, Typology
 
-from .contacts import MESSAGE_MAX_LENGTH, validate_nur
+from .contacts import MESSAGE_MAX_LENGTH
 from .models import ExchangeReason, ListingStatus, ReportReason
 from .photos import MAX_PHOTOS, clean_photo
 
@@ -364,21 +365,6 @@ class AnswerForm(forms.Form):
         max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-
-
-class NurForm(forms.Form):
-    nur = forms.CharField(
-        label=_("Votre numéro unique régional (NUR)"),
-        max_length=40,
-        help_text=_(
-            "18 caractères, par exemple 075 06 23 012345 GDPUB (avec ou sans espaces) : il "
-            "figure sur l’attestation d’enregistrement de votre demande de logement social."
-        ),
-        error_messages={"required": _("Indiquez votre NUR.")},
-    )
-
-    def clean_nur(self):
-        return validate_nur(self.cleaned_data["nur"])
 
 
 class ReportForm(forms.Form):

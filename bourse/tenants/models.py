@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bourse.models import Commune, Dwelling, Landlord, Typology
+from bourse.models import ActorKind, Commune, Dwelling, Landlord, Typology
 from portal.models import OutboundEmail
 
 TYPOLOGY_FIELDS = {
@@ -349,13 +349,6 @@ class ListingWantedCommune(models.Model):
 
     def __str__(self):
         return f"{self.listing_id} → {self.commune_id}"
-
-
-class ActorKind(models.TextChoices):
-    TENANT = "tenant", _("le locataire")
-    LANDLORD = "landlord", _("le bailleur")
-    AMO = "amo", _("l’administrateur de la bourse")
-    SYSTEM = "system", _("traitement automatique")
 
 
 class EventKind(models.TextChoices):

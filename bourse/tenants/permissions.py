@@ -1,8 +1,8 @@
 """Who may see and do what with tenant accounts and listings.
 
-Tenants: a signed-in tenant whose account may be used (``lifecycle.sign_in_refusal``
-is re-checked on every request: an account deactivated or made ineligible
-while signed in is signed out). A tenant only ever reaches their own profile,
+Tenants: a signed-in tenant whose account may be used (``bourse.tenancy.tenant_required``:
+``lifecycle.sign_in_refusal`` is re-checked on every request, an account deactivated
+or made ineligible while signed in is signed out). A tenant only ever reaches their own profile,
 listing and requests; another tenant's objects answer 404.
 
 Staff (same scope as ``bourse.permissions``): the AMO sees every landlord's
@@ -11,21 +11,10 @@ tenants, and may deactivate, reactivate and anonymise them; moderation is for
 the AMO and the landlord's administrators (``moderation.can_moderate``).
 """
 
-from functools import wraps
-
-from django.contrib import messages
-from django.contrib.auth import logout
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
-
 from bourse import permissions as staff_permissions
 from bourse.models import StaffRole
-from portal.http import never_cache_response
+from bourse.tenancy import tenant_required  # noqa: F401 (the one door, for the tenant screens)
 
-from . import lifecycle
 from .models import TenantProfile
 
 TENANT_STAFF_ROLES = (StaffRole.SUPER_ADMIN, StaffRole.LANDLORD_ADMIN, StaffRole.AGENT)
@@ -41,38 +30,6 @@ def tenant_profile(user) -> TenantProfile | None:
             .first()
         )
     return user.__dict__["_tenant_profile"]
-
-
-def tenant_required(view):
-    """Signed-in tenant whose account may be used; sets ``request.tenant``."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        user = request.user
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        profile = tenant_profile(user)
-        if profile is None:
-            response = render(
-                request,
-                "tenants/forbidden.html",
-                {"message": _("Cet espace est réservé aux locataires inscrits.")},
-                status=403,
-            )
-            return never_cache_response(response)
-        refusal = lifecycle.sign_in_refusal(profile)
-        if refusal:
-            logout(request)
-            messages.error(request, refusal)
-            return redirect_to_login(request.get_full_path())
-        request.tenant = profile
-        try:
-            response = view(request, *args, **kwargs)
-        except PermissionDenied as error:
-            raise Http404 from error
-        return never_cache_response(response)
-
-    return wrapped
 
 
 # --- Staff ----------------------------------------------------------------------------
