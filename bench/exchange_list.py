@@ -187,7 +187,7 @@ def run(print=print) -> bool:  # noqa: A002 (the caller passes its printer)
         slowest_page = max(pages, key=lambda n: big[n]["median"])
         slowest_export = max(exports, key=lambda n: big[n]["median"])
         ratio = statistics.median(big[n]["median"] / small[n]["median"] for n in pages)
-        print(f"  time ratio 5 000 / 500 files (median over the pages): {ratio:.2f}")
+        print(f"  time ratio {SIZES[-1]} / {SIZES[0]} files (median over the pages): {ratio:.2f}")
         checks = (
             (
                 f"{SIZES[-1]} files, slowest page ({slowest_page}): "
@@ -200,7 +200,7 @@ def run(print=print) -> bool:  # noqa: A002 (the caller passes its printer)
                 big[slowest_export]["median"] < EXPORT_TARGET_S,
             ),
             (
-                "page queries flat from 500 to 5 000 files: "
+                f"page queries flat from {SIZES[0]} to {SIZES[-1]} files: "
                 + ", ".join(f"{small[n]['queries']}→{big[n]['queries']}" for n in pages),
                 all(big[n]["queries"] <= small[n]["queries"] for n in pages),
             ),

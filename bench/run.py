@@ -629,6 +629,12 @@ PAGES = [
     Page("home-nocache", "nocache", "/", description="anonymous home, PAGE_CACHE_SECONDS=0"),
     Page("wagtail-start", "vanilla", "/", description="vanilla `wagtail start` home"),
     Page("site-search", "site", "/recherche/?q=%C3%A9change", description="?q=échange"),
+    Page(
+        "search-nocache",
+        "nocache",
+        "/recherche/?q=%C3%A9change",
+        description="?q=échange, PAGE_CACHE_SECONDS=0",
+    ),
     Page("statistics", "site", "/bourse/statistiques/", description="public statistics"),
     Page("tenant-search", "site", "/locataire/recherche/", "tenant", "locataire1"),
     Page("tenant-dash", "site", "/locataire/", "tenant", "locataire1"),
@@ -937,6 +943,10 @@ def measure_pages(ctx: Context, vanilla_thread: threading.Thread, vanilla: dict)
             f"  {counted.get('queries', '?'):>7} {counted.get('writes', '?'):>6}"
         )
     print("  (pages: " + "; ".join(f"{p.name} = {p.description}" for p in PAGES) + ")")
+    print(
+        "  (queries and writes: the third GET in one process with PAGE_CACHE_SECONDS=0,"
+        " i.e. a render; home-hit with the page cache on)"
+    )
 
     print(
         f"\n  in one process (Django test Client, {args.rounds} interleaved rounds of"
@@ -995,10 +1005,10 @@ def measure_pages(ctx: Context, vanilla_thread: threading.Thread, vanilla: dict)
                 counted <= SIGNED_IN_MAX_QUERIES,
             ),
         ]
-    search_queries = queries.get("site-search", {}).get("queries", 10**6)
+    search_queries = queries.get("search-nocache", {}).get("queries", 10**6)
     checks += [
         (
-            f"site search ≤ {SITE_SEARCH_MAX_QUERIES} SQL queries ({search_queries})",
+            f"site search render ≤ {SITE_SEARCH_MAX_QUERIES} SQL queries ({search_queries})",
             search_queries <= SITE_SEARCH_MAX_QUERIES,
         ),
         (f"no HTTP error under load ({errors})", errors == 0),
@@ -1235,7 +1245,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--inprocess-seconds",
         type=float,
-        default=1,
+        default=2,
         help="seconds per page and round in one process (pages)",
     )
     parser.add_argument(
