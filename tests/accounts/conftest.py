@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
 
+from bourse.factories import StaffFactory
 from bourse.models import Reservataire, StaffRole
 from bourse.permissions import set_staff_role
 from tests.tenants.conftest import (  # noqa: F401  (fixtures)
@@ -10,7 +11,6 @@ from tests.tenants.conftest import (  # noqa: F401  (fixtures)
     User,
     landlord,
     landlord_b,
-    make_staff,
     make_tenant,
 )
 
@@ -30,9 +30,13 @@ def accounts(landlord):  # noqa: F811
     set_staff_role(partner, StaffRole.PARTNER, None, state)
     return {
         "tenant": make_tenant(landlord, 1).user,
-        "agent": make_staff("agent-a", StaffRole.AGENT, landlord),
-        "landlord_admin": make_staff("admin-a", StaffRole.LANDLORD_ADMIN, landlord),
-        "amo": make_staff("amo", StaffRole.SUPER_ADMIN),
+        "agent": StaffFactory(
+            username="agent-a", role=StaffRole.AGENT, landlord=landlord, password=PASSWORD
+        ),
+        "landlord_admin": StaffFactory(
+            username="admin-a", role=StaffRole.LANDLORD_ADMIN, landlord=landlord, password=PASSWORD
+        ),
+        "amo": StaffFactory(username="amo", role=StaffRole.SUPER_ADMIN, password=PASSWORD),
         "partner": partner,
         "editor": editor,
         "member": member,

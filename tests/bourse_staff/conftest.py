@@ -2,8 +2,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from bourse.factories import StaffFactory
 from bourse.models import Landlord, Reservataire, StaffRole
-from bourse.permissions import set_staff_role
 from tests.patrimoine.test_reader_and_validation import GOOD, csv_bytes, xlsx_bytes
 
 User = get_user_model()
@@ -19,43 +19,67 @@ def landlord_b(db):
     return Landlord.objects.create(name="Paris Habitat", siret="34434421000051")
 
 
-def make_staff(username, role, landlord=None, reservataire=None, **extra):
-    user = User.objects.create_user(
-        username, email=f"{username}@example.org", password="Mot-de-passe-1", **extra
-    )
-    set_staff_role(user, role, landlord, reservataire)
-    return user
-
-
 @pytest.fixture
 def admin_a(landlord_a):
-    return make_staff("admin-a", StaffRole.LANDLORD_ADMIN, landlord_a, first_name="Alice")
+    return StaffFactory(
+        username="admin-a",
+        role=StaffRole.LANDLORD_ADMIN,
+        landlord=landlord_a,
+        first_name="Alice",
+        email="admin-a@example.org",
+    )
 
 
 @pytest.fixture
 def agent_a(landlord_a):
-    return make_staff("agent-a", StaffRole.AGENT, landlord_a, first_name="Arthur")
+    return StaffFactory(
+        username="agent-a",
+        role=StaffRole.AGENT,
+        landlord=landlord_a,
+        first_name="Arthur",
+        email="agent-a@example.org",
+    )
 
 
 @pytest.fixture
 def admin_b(landlord_b):
-    return make_staff("admin-b", StaffRole.LANDLORD_ADMIN, landlord_b)
+    return StaffFactory(
+        username="admin-b",
+        role=StaffRole.LANDLORD_ADMIN,
+        landlord=landlord_b,
+        email="admin-b@example.org",
+        first_name="",
+    )
 
 
 @pytest.fixture
 def agent_b(landlord_b):
-    return make_staff("agent-b", StaffRole.AGENT, landlord_b)
+    return StaffFactory(
+        username="agent-b",
+        role=StaffRole.AGENT,
+        landlord=landlord_b,
+        email="agent-b@example.org",
+        first_name="",
+    )
 
 
 @pytest.fixture
 def amo(db):
-    return make_staff("amo", StaffRole.SUPER_ADMIN)
+    return StaffFactory(
+        username="amo", role=StaffRole.SUPER_ADMIN, email="amo@example.org", first_name=""
+    )
 
 
 @pytest.fixture
 def partner(db):
     state = Reservataire.objects.create(kind="etat", name="État (DRIHL)")
-    return make_staff("partenaire", StaffRole.PARTNER, reservataire=state)
+    return StaffFactory(
+        username="partenaire",
+        role=StaffRole.PARTNER,
+        reservataire=state,
+        email="partenaire@example.org",
+        first_name="",
+    )
 
 
 @pytest.fixture

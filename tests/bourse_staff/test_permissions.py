@@ -4,10 +4,11 @@ import pytest
 from django.contrib.auth.models import Group
 
 from bourse import permissions
+from bourse.factories import StaffFactory
 from bourse.models import Dwelling, PatrimoineImport, Position, Reservataire, StaffRole
 from bourse.permissions import ROLE_GROUPS, set_staff_role
 
-from .conftest import make_staff, row
+from .conftest import row
 
 STAFF_URLS = [
     "/bourse/espace-bailleur/",
@@ -211,7 +212,13 @@ def test_a_landlord_admin_deactivates_and_reactivates_their_own_agents_only(
     assert response.status_code == 404
     agent_b.refresh_from_db()
     assert agent_b.is_active
-    other_admin = make_staff("admin-a2", StaffRole.LANDLORD_ADMIN, landlord_a)
+    other_admin = StaffFactory(
+        username="admin-a2",
+        role=StaffRole.LANDLORD_ADMIN,
+        landlord=landlord_a,
+        email="admin-a2@example.org",
+        first_name="",
+    )
     response = client.post(f"/bourse/espace-bailleur/agents/{other_admin.pk}/desactiver/")
     assert response.status_code == 403
     response = client.post(f"/bourse/espace-bailleur/agents/{admin_a.pk}/desactiver/")
@@ -234,7 +241,13 @@ def test_an_agent_cannot_manage_agents(client, agent_a, admin_a):
     )
     assert response.status_code == 403
     assert not type(agent_a).objects.filter(username="x").exists()
-    other = make_staff("agent-a2", StaffRole.AGENT, admin_a.staff_profile.landlord)
+    other = StaffFactory(
+        username="agent-a2",
+        role=StaffRole.AGENT,
+        landlord=admin_a.staff_profile.landlord,
+        email="agent-a2@example.org",
+        first_name="",
+    )
     assert client.post(f"/bourse/espace-bailleur/agents/{other.pk}/desactiver/").status_code == 403
     other.refresh_from_db()
     assert other.is_active
@@ -388,7 +401,13 @@ def test_positions_show_on_the_dwellings_list_without_n_plus_one(
 
 
 def test_roles_put_users_in_the_matching_group_only(db, landlord_a):
-    user = make_staff("u", StaffRole.AGENT, landlord_a)
+    user = StaffFactory(
+        username="u",
+        role=StaffRole.AGENT,
+        landlord=landlord_a,
+        email="u@example.org",
+        first_name="",
+    )
     assert set(user.groups.values_list("name", flat=True)) == {"Agents bailleur"}
     assert user.has_perm("bourse.add_patrimoineimport")
     assert not user.has_perm("bourse.add_staffprofile")

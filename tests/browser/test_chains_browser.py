@@ -9,11 +9,12 @@ from playwright.sync_api import expect
 
 from bourse.chains import services
 from bourse.chains.models import Answer, ChainProposal, ProposalStatus
+from bourse.factories import StaffFactory
 from bourse.models import Landlord, StaffRole
 from bourse.territories import ensure_reference_data
 from home.demo import ensure_root
 from tests.chains.conftest import chain_tenant
-from tests.tenants.conftest import make_staff
+from tests.tenants.conftest import PASSWORD
 
 from .conftest import assert_no_axe_violations
 from .test_engagement_browser import sign_in
@@ -37,7 +38,9 @@ def scene(live_server, settings):
         chain_tenant(landlord_b, 3, 1),
     ]
     services.find_chains()
-    agent = make_staff("agent-chaines", StaffRole.AGENT, landlord)
+    agent = StaffFactory(
+        username="agent-chaines", role=StaffRole.AGENT, landlord=landlord, password=PASSWORD
+    )
     agent.set_password(STAFF_PASSWORD)
     agent.save(update_fields=["password"])
     return {"households": households, "proposal": ChainProposal.objects.get(), "agent": agent}

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from bourse.factories import DwellingFactory
 from bourse.models import StaffRole
 from bourse.permissions import set_staff_role
 from bourse.tenants import answering, contacts
@@ -19,7 +20,7 @@ from bourse.territories import ensure_reference_data
 from home.demo import ensure_root
 from tests.browser.signin import fill_sign_in
 from tests.browser.signin import sign_in as browser_sign_in
-from tests.tenants.conftest import PASSWORD, make_dwelling, make_tenant
+from tests.tenants.conftest import PASSWORD, make_tenant
 
 from .conftest import assert_no_axe_violations
 
@@ -42,7 +43,7 @@ def scene(live_server, settings):
     make_tenant(
         landlord,
         4,
-        dwelling=make_dwelling(landlord, 4, commune="75111", typology="T2"),
+        dwelling=DwellingFactory(landlord=landlord, n=4, insee="75111", typology="T2"),
         typologies=["T3"],
     )
     agent = get_user_model().objects.create_user(

@@ -9,13 +9,14 @@ from django.core import mail
 from PIL import Image
 from playwright.sync_api import expect
 
+from bourse.factories import DwellingFactory, StaffFactory
 from bourse.models import Commune, Landlord
 from bourse.tenants.models import ContactRequest, Listing, ListingStatus
 from bourse.territories import ensure_reference_data
 from home.demo import ensure_root
 from portal.models import OutboundEmail
 from tests.browser.signin import fill_sign_in
-from tests.tenants.conftest import make_dwelling, make_tenant
+from tests.tenants.conftest import make_tenant
 
 from .conftest import assert_no_axe_violations
 
@@ -28,9 +29,9 @@ def scene(live_server, settings):
     ensure_root()
     ensure_reference_data()
     landlord = Landlord.objects.create(name="Bailleur du test", siret="73282932000074")
-    make_dwelling(landlord, 7, commune="93048", typology="T3")  # the newcomer's home
+    DwellingFactory(landlord=landlord, n=7, insee="93048", typology="T3")  # the newcomer's home
     # Someone in Paris 11e with a T4, looking for a T3 in Bobigny: a mutual match.
-    other_home = make_dwelling(landlord, 8, commune="75111", typology="T4", surface=75)
+    other_home = DwellingFactory(landlord=landlord, n=8, insee="75111", typology="T4", surface=75)
     other = make_tenant(
         landlord,
         8,
@@ -139,10 +140,15 @@ def test_register_complete_the_steps_find_a_listing_and_contact(page, scene):
 def test_landlord_administrator_reviews_tenants_and_moderates(page, scene, settings):
     from bourse.models import StaffRole
     from bourse.tenants import moderation
-    from tests.tenants.conftest import PASSWORD, make_staff
+    from tests.tenants.conftest import PASSWORD
 
     settings.TENANT_MODERATION_SAMPLE_RATE = 1.0
-    make_staff("admin-test", StaffRole.LANDLORD_ADMIN, scene["landlord"])
+    StaffFactory(
+        username="admin-test",
+        role=StaffRole.LANDLORD_ADMIN,
+        landlord=scene["landlord"],
+        password=PASSWORD,
+    )
     other = scene["other"]
     moderation.on_new_version(other.listing)
     page.goto("/bourse/espace-bailleur/locataires/")

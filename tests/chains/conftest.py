@@ -3,13 +3,12 @@
 
 import pytest
 
+from bourse.factories import DwellingFactory
 from tests.tenants.conftest import (  # noqa: F401, F811 (fixtures)
     PASSWORD,
     amo,
     landlord,  # noqa: F811
     landlord_b,  # noqa: F811
-    make_dwelling,
-    make_staff,
     make_tenant,
 )
 
@@ -17,7 +16,7 @@ COMMUNES = {1: "93048", 2: "93066", 3: "75115", 4: "92012"}
 
 
 def chain_tenant(landlord, n, wants_n, **kwargs):  # noqa: F811
-    dwelling = make_dwelling(landlord, n, commune=COMMUNES[n])
+    dwelling = DwellingFactory(landlord=landlord, n=n, insee=COMMUNES[n])
     return make_tenant(landlord, n, dwelling=dwelling, communes=[COMMUNES[wants_n]], **kwargs)
 
 

@@ -7,6 +7,7 @@ from django.test import override_settings
 from bourse.chains import services
 from bourse.chains.models import Answer, ChainProposal, EndReason, ProposalStatus
 from bourse.exchanges.models import ExchangeFile
+from bourse.factories import DwellingFactory
 from bourse.tenants.models import ListingStatus
 
 from .conftest import chain_tenant
@@ -116,10 +117,10 @@ def test_new_proposals_for(households):
 
 def test_household_in_an_open_file_leaves_its_proposals(households):
     from bourse.exchanges.api import PartySpec, open_exchange_file
-    from tests.tenants.conftest import make_dwelling
+    from bourse.factories import DwellingFactory
 
     services.find_chains()
-    other = make_dwelling(households[0].landlord, 9)
+    other = DwellingFactory(landlord=households[0].landlord, n=9)
     open_exchange_file(
         [
             PartySpec(households[0].dwelling, "0750623000011GDPUB", households[0].user),
@@ -141,9 +142,9 @@ def test_loaded_graph_follows_the_rule(households, landlord):
     from bourse.tenants.matching import criteria_of, dwelling_fits, facts_of
     from bourse.tenants.models import Listing
 
-    from .conftest import make_dwelling, make_tenant
+    from .conftest import make_tenant
 
-    odd = make_dwelling(landlord, 5, commune="93066", typology="T2", floor=4, lift=False)
+    odd = DwellingFactory(landlord=landlord, n=5, insee="93066", typology="T2", floor=4, lift=False)
     make_tenant(
         landlord,
         5,

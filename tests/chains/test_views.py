@@ -6,9 +6,11 @@ from django.urls import reverse
 
 from bourse.chains import services
 from bourse.chains.models import Answer, ChainProposal
+from bourse.factories import StaffFactory
 from bourse.models import StaffRole
+from tests.tenants.conftest import PASSWORD
 
-from .conftest import chain_tenant, make_staff
+from .conftest import chain_tenant
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +86,9 @@ def test_get_on_answer_endpoints_is_refused(client, households, proposal):
 
 
 def test_landlord_sees_chains_involving_its_dwellings(client, households, proposal, landlord):
-    agent = make_staff("agent-chain-a", StaffRole.AGENT, landlord)
+    agent = StaffFactory(
+        username="agent-chain-a", role=StaffRole.AGENT, landlord=landlord, password=PASSWORD
+    )
     client.force_login(agent)
     html = client.get(reverse("chains:staff_list")).content.decode()
     assert f"Chaîne n° {proposal.pk}" in html
@@ -97,7 +101,9 @@ def test_landlord_never_sees_chains_without_its_dwellings(client, households, pr
     from bourse.models import Landlord
 
     other = Landlord.objects.create(name="Bailleur sans chaîne", siret="55208131766522")
-    agent = make_staff("agent-chain-c", StaffRole.AGENT, other)
+    agent = StaffFactory(
+        username="agent-chain-c", role=StaffRole.AGENT, landlord=other, password=PASSWORD
+    )
     client.force_login(agent)
     html = client.get(reverse("chains:staff_list")).content.decode()
     assert f"Chaîne n° {proposal.pk}" not in html

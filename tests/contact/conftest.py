@@ -1,7 +1,8 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from bourse.models import Commune, Dwelling, Landlord, StaffProfile, StaffRole
+from bourse.factories import DwellingFactory, StaffFactory
+from bourse.models import Commune, Landlord, StaffRole
 
 SUPPORT_INBOX = "support-equipe@amo.example"
 SUPPORT_FROM = "Echanger Habiter <support-equipe@amo.example>"
@@ -36,12 +37,6 @@ def make_user(username, email="", **kwargs):
     return get_user_model().objects.create_user(username, email=email, password="x", **kwargs)
 
 
-def make_staff(username, landlord, role=StaffRole.AGENT, email=""):
-    user = make_user(username, email=email or f"{username}@bailleur.example")
-    StaffProfile.objects.create(user=user, role=role, landlord=landlord)
-    return user
-
-
 @pytest.fixture
 def landlord(db):
     return make_landlord(
@@ -56,17 +51,32 @@ def other_landlord(db):
 
 @pytest.fixture
 def landlord_admin(landlord):
-    return make_staff("admin-ssdh", landlord, StaffRole.LANDLORD_ADMIN, "admin@ssdh.example")
+    return StaffFactory(
+        username="admin-ssdh",
+        landlord=landlord,
+        role=StaffRole.LANDLORD_ADMIN,
+        email="admin@ssdh.example",
+        password="x",
+        first_name="",
+    )
 
 
 @pytest.fixture
 def agent(landlord):
-    return make_staff("agent-ssdh", landlord, StaffRole.AGENT)
+    return StaffFactory(
+        username="agent-ssdh", landlord=landlord, role=StaffRole.AGENT, password="x", first_name=""
+    )
 
 
 @pytest.fixture
 def other_agent(other_landlord):
-    return make_staff("agent-ph", other_landlord, StaffRole.AGENT)
+    return StaffFactory(
+        username="agent-ph",
+        landlord=other_landlord,
+        role=StaffRole.AGENT,
+        password="x",
+        first_name="",
+    )
 
 
 @pytest.fixture
@@ -84,33 +94,25 @@ def commune(db):
     return commune
 
 
-def make_dwelling(landlord, commune, reference="LOC-42", housing="LOG-42", **changes):
-    values = {
-        "landlord": landlord,
-        "housing_reference": housing,
-        "address": "12 rue de la Paix",
-        "commune": commune,
-        "typology": "T3",
-        "surface": 64,
-        "floor": 2,
-        "lift": True,
-        "rent": 512,
-        "charges": 98,
-        "reservataire_kind": "commune",
-        "reservataire_code": "93048",
-        "tenant_reference": reference,
-        "tenant_name": "Dupont",
-        "eligible_flag": True,
-        "contact1_email": "gestion@ssdh.example",
-        "contact2_email": "cal@ssdh.example",
-    }
-    values.update(changes)
-    return Dwelling.objects.create(**values)
+class ContactDwellingFactory(DwellingFactory):
+    """The patrimoine row the contact tests write about (tenant reference LOC-42)."""
+
+    housing_reference = "LOG-42"
+    tenant_reference = "LOC-42"
+    address = "12 rue de la Paix"
+    surface = 64
+    rent = 512
+    charges = 98
+    reservataire_kind = "commune"
+    reservataire_code = "93048"
+    tenant_name = "Dupont"
+    contact1_email = "gestion@ssdh.example"
+    contact2_email = "cal@ssdh.example"
 
 
 @pytest.fixture
 def dwelling(landlord, commune):
-    return make_dwelling(landlord, commune)
+    return ContactDwellingFactory(landlord=landlord, commune=commune)
 
 
 def form_data(**changes):

@@ -4,9 +4,10 @@ import pytest
 
 from bourse.contact.models import Destination
 from bourse.contact.services import route
+from bourse.factories import StaffFactory
 from bourse.models import StaffRole
 
-from .conftest import has_contact_email_field, make_dwelling, make_landlord, make_staff
+from .conftest import ContactDwellingFactory, has_contact_email_field, make_landlord
 
 pytestmark = pytest.mark.django_db
 
@@ -52,8 +53,16 @@ def test_exchange_file_question_goes_to_both_patrimoine_contacts(landlord, dwell
 
 
 def test_the_current_patrimoine_row_wins_over_an_old_one(landlord, commune):
-    make_dwelling(landlord, commune, housing="OLD", in_snapshot=False, contact1_email="old@x.fr")
-    make_dwelling(landlord, commune, housing="NEW", contact1_email="new@x.fr")
+    ContactDwellingFactory(
+        landlord=landlord,
+        commune=commune,
+        housing_reference="OLD",
+        in_snapshot=False,
+        contact1_email="old@x.fr",
+    )
+    ContactDwellingFactory(
+        landlord=landlord, commune=commune, housing_reference="NEW", contact1_email="new@x.fr"
+    )
     r = route(
         sender_kind="locataire_inscrit",
         topic="situation",
@@ -64,7 +73,9 @@ def test_the_current_patrimoine_row_wins_over_an_old_one(landlord, commune):
 
 
 def test_another_landlords_row_is_not_used(landlord, other_landlord, commune, landlord_admin):
-    make_dwelling(other_landlord, commune, contact1_email="autre@ph.example")
+    ContactDwellingFactory(
+        landlord=other_landlord, commune=commune, contact1_email="autre@ph.example"
+    )
     r = route(
         sender_kind="locataire_inscrit",
         topic="situation",
@@ -92,8 +103,22 @@ def test_tenant_file_without_matching_reference_goes_to_the_landlords_address(
 
 def test_without_a_configured_address_the_landlords_administrators_get_it(commune):
     landlord = make_landlord("Bailleur sans adresse", "73282932000074")
-    make_staff("adm-b", landlord, StaffRole.LANDLORD_ADMIN, "b.admin@bailleur.example")
-    make_staff("agent-b", landlord, StaffRole.AGENT, "b.agent@bailleur.example")
+    StaffFactory(
+        username="adm-b",
+        landlord=landlord,
+        role=StaffRole.LANDLORD_ADMIN,
+        email="b.admin@bailleur.example",
+        password="x",
+        first_name="",
+    )
+    StaffFactory(
+        username="agent-b",
+        landlord=landlord,
+        role=StaffRole.AGENT,
+        email="b.agent@bailleur.example",
+        password="x",
+        first_name="",
+    )
     r = route(sender_kind="locataire_inscrit", topic="situation", landlord=landlord)
     assert r.destination == Destination.LANDLORD
     assert r.recipients == ("b.admin@bailleur.example",)

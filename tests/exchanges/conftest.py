@@ -3,7 +3,6 @@ tenants, dwellings, and helpers that carry a file to a given step through the
 real workflow."""
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -12,53 +11,18 @@ from django.utils import timezone
 from bourse.exchanges import workflow
 from bourse.exchanges.api import open_exchange_file
 from bourse.exchanges.models import CalDecision, ExchangeFile, Step
-from bourse.models import Commune, Dwelling, Landlord, Reservataire, StaffRole
+from bourse.factories import DwellingFactory, StaffFactory
+from bourse.models import Landlord, Reservataire, StaffRole
 from bourse.permissions import set_staff_role
 
 User = get_user_model()
 PASSWORD = "Mot-de-passe-1"
 
 
-def make_staff(username, role, landlord=None):
-    user = User.objects.create_user(
-        username, email=f"{username}@bailleur.example", password=PASSWORD, first_name="Agent"
-    )
-    set_staff_role(user, role, landlord)
-    return user
-
-
 def make_tenant(username):
     return User.objects.create_user(
         username, email=f"{username}@locataire.example", password=PASSWORD, first_name="Loc"
     )
-
-
-_counter = iter(range(1, 10_000))
-
-
-def make_dwelling(landlord, insee="93048", slug="x", **extra):
-    n = next(_counter)
-    values = dict(
-        landlord=landlord,
-        housing_reference=f"LOG-{slug}-{n}",
-        address=f"{n} rue de la République",
-        commune=Commune.objects.get(pk=insee),
-        typology="T3",
-        surface=Decimal("62.5"),
-        floor=2,
-        lift=True,
-        rent=Decimal("480.00"),
-        charges=Decimal("95.00"),
-        reservataire_kind="commune",
-        reservataire_code=insee,
-        tenant_reference=f"LOC-{slug}-{n}",
-        tenant_name=f"NOM{n}",
-        eligible_flag=True,
-        contact1_email=f"contact1@{slug}.example",
-        contact2_email=f"contact2@{slug}.example",
-    )
-    values.update(extra)
-    return Dwelling.objects.create(**values)
 
 
 @pytest.fixture
@@ -73,7 +37,7 @@ def landlords(db):
 @pytest.fixture
 def agents(landlords):
     return {
-        key: make_staff(f"agent-{key}", StaffRole.AGENT, landlord)
+        key: StaffFactory(username=f"agent-{key}", role=StaffRole.AGENT, landlord=landlord)
         for key, landlord in landlords.items()
     }
 
@@ -81,14 +45,14 @@ def agents(landlords):
 @pytest.fixture
 def landlord_admins(landlords):
     return {
-        key: make_staff(f"admin-{key}", StaffRole.LANDLORD_ADMIN, landlord)
+        key: StaffFactory(username=f"admin-{key}", role=StaffRole.LANDLORD_ADMIN, landlord=landlord)
         for key, landlord in landlords.items()
     }
 
 
 @pytest.fixture
 def amo(db):
-    return make_staff("amo", StaffRole.SUPER_ADMIN)
+    return StaffFactory(username="amo", role=StaffRole.SUPER_ADMIN)
 
 
 @pytest.fixture
@@ -107,9 +71,15 @@ def tenants(db):
 @pytest.fixture
 def dwellings(landlords):
     return {
-        "a": make_dwelling(landlords["a"], "93048", "a"),
-        "b": make_dwelling(landlords["b"], "75111", "b"),
-        "c": make_dwelling(landlords["c"], "94028", "c"),
+        "a": DwellingFactory(
+            landlord=landlords["a"], insee="93048", slug="a", commune_contingent=True
+        ),
+        "b": DwellingFactory(
+            landlord=landlords["b"], insee="75111", slug="b", commune_contingent=True
+        ),
+        "c": DwellingFactory(
+            landlord=landlords["c"], insee="94028", slug="c", commune_contingent=True
+        ),
     }
 
 

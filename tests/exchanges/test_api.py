@@ -5,8 +5,9 @@ import pytest
 from bourse.exchanges import api, workflow
 from bourse.exchanges.api import InvalidData, PartySpec, open_exchange_file
 from bourse.exchanges.models import ExchangeFile, Step
+from bourse.factories import DwellingFactory
 
-from .conftest import advance, make_dwelling, nur, open_file
+from .conftest import advance, nur, open_file
 
 
 def test_two_households_swap_and_a_chain_moves_round(dwellings, tenants):
@@ -69,7 +70,9 @@ def test_explicit_moves_are_kept(dwellings, tenants):
     ],
 )
 def test_refused_files(landlords, specs, message):
-    pool = [make_dwelling(landlords["abc"[n % 3]]) for n in range(6)]
+    pool = [
+        DwellingFactory(landlord=landlords["abc"[n % 3]], commune_contingent=True) for n in range(6)
+    ]
     with pytest.raises(InvalidData, match=message):
         open_exchange_file(specs(pool), None)
     assert not ExchangeFile.objects.exists()
@@ -77,7 +80,7 @@ def test_refused_files(landlords, specs, message):
 
 def test_a_dwelling_is_in_one_open_file_at_a_time(dwellings, tenants, landlords, amo):
     file = open_file(dwellings, tenants, ("a", "b"))
-    other = make_dwelling(landlords["c"])
+    other = DwellingFactory(landlord=landlords["c"], commune_contingent=True)
     spec = [
         {"dwelling_left": dwellings["a"], "nur": nur(1)},
         {"dwelling_left": other, "nur": nur(2)},

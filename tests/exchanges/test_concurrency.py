@@ -13,8 +13,9 @@ from django.db import connection
 from bourse.exchanges import api, workflow
 from bourse.exchanges.models import CalDecision, ExchangeEvent, ExchangeFile, Step
 from bourse.exchanges.workflow import TransitionError, perform
+from bourse.factories import DwellingFactory
 
-from .conftest import advance, make_dwelling, nur, open_file
+from .conftest import advance, nur, open_file
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -142,8 +143,11 @@ def test_the_last_two_cal_decisions_at_once_attribute_the_file(file2, agents, am
 def test_two_files_cannot_open_on_the_same_dwelling_at_once(landlords, tenants, monkeypatch):
     from django.db.models.query import QuerySet
 
-    shared = make_dwelling(landlords["a"])
-    others = [make_dwelling(landlords["b"]), make_dwelling(landlords["c"])]
+    shared = DwellingFactory(landlord=landlords["a"], commune_contingent=True)
+    others = [
+        DwellingFactory(landlord=landlords["b"], commune_contingent=True),
+        DwellingFactory(landlord=landlords["c"], commune_contingent=True),
+    ]
     exists = QuerySet.exists
 
     def slow_exists(self):

@@ -15,9 +15,10 @@ from openpyxl import load_workbook
 from bourse.exchanges import access, deadlines, file_list
 from bourse.exchanges.api import open_exchange_file
 from bourse.exchanges.models import ExchangeFile, Step
+from bourse.factories import DwellingFactory
 from bourse.models import Commune
 
-from .conftest import make_dwelling, make_tenant, nur
+from .conftest import make_tenant, nur
 
 TODAY = timezone.localdate()
 
@@ -27,13 +28,14 @@ def new_file(landlord_a, landlord_b, n, *, name=None, days=2, step=None, **field
     name = name or f"LOCATAIRE{n}"
     parties = []
     for side, (landlord, insee) in enumerate(((landlord_a, "93048"), (landlord_b, "75111"))):
-        dwelling = make_dwelling(
-            landlord,
-            insee,
-            f"s{n}",
+        dwelling = DwellingFactory(
+            landlord=landlord,
+            insee=insee,
+            slug=f"s{n}",
             tenant_name=f"{name}-{side + 1}",
             tenant_reference=f"TREF{n:03d}{side}",
             housing_reference=f"HREF{n:03d}{side}",
+            commune_contingent=True,
         )
         parties.append(
             {

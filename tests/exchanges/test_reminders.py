@@ -12,8 +12,9 @@ from django.utils import timezone
 from bourse.exchanges import reminders
 from bourse.exchanges.models import Alert, ExchangeFile, ReminderLog, Step
 from bourse.exchanges.tasks import daily_exchange_jobs
+from bourse.factories import DwellingFactory
 
-from .conftest import make_dwelling, open_file
+from .conftest import open_file
 
 TODAY = timezone.localdate()
 
@@ -24,8 +25,12 @@ def ago(days, base=TODAY):
 
 def file_at(landlords, tenants, step, slug, **dates):
     dwellings = {
-        "a": make_dwelling(landlords["a"], "93048", "a"),
-        "b": make_dwelling(landlords["b"], "75111", "b"),
+        "a": DwellingFactory(
+            landlord=landlords["a"], insee="93048", slug="a", commune_contingent=True
+        ),
+        "b": DwellingFactory(
+            landlord=landlords["b"], insee="75111", slug="b", commune_contingent=True
+        ),
     }
     file = open_file(dwellings, tenants, ("a", "b"), notify=False, nurs_date=ago(60))
     ExchangeFile.objects.filter(pk=file.pk).update(step=step, **dates)
@@ -170,8 +175,12 @@ def test_a_tenant_inactive_for_three_months_closes_the_file(
 ):
     long_ago = timezone.now() - dt.timedelta(days=100)
     dwellings = {
-        "a": make_dwelling(landlords["a"], "93048", "a"),
-        "b": make_dwelling(landlords["b"], "75111", "b"),
+        "a": DwellingFactory(
+            landlord=landlords["a"], insee="93048", slug="a", commune_contingent=True
+        ),
+        "b": DwellingFactory(
+            landlord=landlords["b"], insee="75111", slug="b", commune_contingent=True
+        ),
     }
     file = open_file(dwellings, tenants, ("a", "b"), notify=False, now=long_ago)
     tenants["a"].__class__.objects.filter(pk=tenants["b"].pk).update(
@@ -199,8 +208,12 @@ def test_active_tenants_recent_files_and_later_steps_are_not_closed(landlords, t
 
     def new(step, now, slug):
         d = {
-            "a": make_dwelling(landlords["a"], "93048", slug),
-            "b": make_dwelling(landlords["b"], "75111", slug),
+            "a": DwellingFactory(
+                landlord=landlords["a"], insee="93048", slug=slug, commune_contingent=True
+            ),
+            "b": DwellingFactory(
+                landlord=landlords["b"], insee="75111", slug=slug, commune_contingent=True
+            ),
         }
         f = open_file(d, tenants, ("a", "b"), notify=False, now=now)
         ExchangeFile.objects.filter(pk=f.pk).update(step=step)

@@ -6,9 +6,10 @@ import pytest
 from django.utils import timezone
 
 from bourse.exchanges.models import CalDecision, ExchangeFile, Step
+from bourse.factories import DwellingFactory
 from bourse.models import Position, Reservataire
 
-from .conftest import advance, cal_dates, make_dwelling, make_tenant, open_file
+from .conftest import advance, cal_dates, make_tenant, open_file
 
 TODAY = timezone.localdate()
 
@@ -34,7 +35,12 @@ def post_action(client, file, action, data=None, step=None, confirm=True):
 def file_bc(landlords, tenants):
     """A file between landlords B and C only."""
     return open_file(
-        {"b": make_dwelling(landlords["b"], "75111", "b2"), "c": make_dwelling(landlords["c"])},
+        {
+            "b": DwellingFactory(
+                landlord=landlords["b"], insee="75111", slug="b2", commune_contingent=True
+            ),
+            "c": DwellingFactory(landlord=landlords["c"], commune_contingent=True),
+        },
         {"b": make_tenant("loc-b2"), "c": tenants["c"]},
         ("b", "c"),
     )
@@ -238,7 +244,10 @@ def test_the_file_page_shows_parties_positions_deadlines_and_timeline(
 def test_dashboard_counts_filters_and_puts_overdue_first(client, agents, landlords, tenants):
     def new(slug, **fields):
         f = open_file(
-            {"a": make_dwelling(landlords["a"], slug=slug), "b": make_dwelling(landlords["b"])},
+            {
+                "a": DwellingFactory(landlord=landlords["a"], slug=slug, commune_contingent=True),
+                "b": DwellingFactory(landlord=landlords["b"], commune_contingent=True),
+            },
             tenants,
             notify=False,
         )

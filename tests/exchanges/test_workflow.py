@@ -14,8 +14,9 @@ from bourse.exchanges.workflow import (
     WrongStep,
     perform,
 )
+from bourse.factories import DwellingFactory, StaffFactory
 
-from .conftest import ORDER, advance, cal_dates, make_dwelling, make_tenant, open_file
+from .conftest import ORDER, advance, cal_dates, make_tenant, open_file
 
 TODAY = timezone.localdate
 
@@ -87,10 +88,8 @@ def test_others_may_not_move_it_forward(
     # Landlord C's agent is outside the two-party file; a fourth landlord is outside both.
     from bourse.models import Landlord, StaffRole
 
-    from .conftest import make_staff
-
     outsider_landlord = Landlord.objects.create(name="Bailleur D", siret="40483304800022")
-    outsider = make_staff("agent-d", StaffRole.AGENT, outsider_landlord)
+    outsider = StaffFactory(username="agent-d", role=StaffRole.AGENT, landlord=outsider_landlord)
     advance(file, source, amo)
     for user in (outsider, tenants["a"], partner, None):
         assert not workflow.can(file, user, action)
@@ -190,8 +189,12 @@ def test_each_landlord_records_the_decision_of_its_own_party(file, agents):
 
 
 def test_two_parties_may_share_a_landlord(landlords, tenants, agents, amo):
-    one = make_dwelling(landlords["a"], "93048", "a1")
-    two = make_dwelling(landlords["a"], "93048", "a2")
+    one = DwellingFactory(
+        landlord=landlords["a"], insee="93048", slug="a1", commune_contingent=True
+    )
+    two = DwellingFactory(
+        landlord=landlords["a"], insee="93048", slug="a2", commune_contingent=True
+    )
     file = open_file({"a": one, "b": two}, tenants, ("a", "b"))
     assert {p.landlord for p in file.parties.all()} == {landlords["a"]}
     advance(file, Step.CAL_SCHEDULED, agents["a"])
@@ -235,7 +238,11 @@ def test_an_unknown_decision_is_refused(file2, amo):
 
 def test_a_party_of_another_file_is_refused(file2, dwellings, tenants, amo, landlords):
     other = open_file(
-        {"a": make_dwelling(landlords["a"]), "b": make_dwelling(landlords["b"])}, tenants
+        {
+            "a": DwellingFactory(landlord=landlords["a"], commune_contingent=True),
+            "b": DwellingFactory(landlord=landlords["b"], commune_contingent=True),
+        },
+        tenants,
     )
     advance(file2, Step.CAL_SCHEDULED, amo)
     with pytest.raises(InvalidData, match="ne fait pas partie"):

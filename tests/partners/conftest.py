@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from bourse.exchanges.models import ExchangeFile, ExchangeParty, Step
+from bourse.factories import DwellingFactory
 from bourse.models import Position, Reservataire, StaffRole
 from bourse.permissions import set_staff_role
 from bourse.stats.compute import recompute_statistics
@@ -16,7 +17,6 @@ from tests.exchanges.conftest import (  # noqa: F401 (fixtures)
     amo,
     landlord_admins,
     landlords,
-    make_dwelling,
     make_tenant,
     tenants,
 )
@@ -76,13 +76,14 @@ def exchange(sides, step=Step.DONE, opened_on=dt.date(2024, 1, 10), completed_on
         attributed_on=completed_on - dt.timedelta(days=20) if completed_on else None,
     )
     left = [
-        make_dwelling(
-            landlord,
-            insee,
+        DwellingFactory(
+            landlord=landlord,
+            insee=insee,
             slug=f"p{landlord.pk}",
             reservataire_kind=kind,
             reservataire_code=insee if kind == "commune" else "",
             tenant_name=SURNAME,
+            commune_contingent=True,
         )
         for landlord, insee, kind in sides
     ]
@@ -117,8 +118,14 @@ def activity(landlords, reservataires):  # noqa: F811 (the imported fixture)
         step=Step.PRE_INSTRUCTION,
         opened_on=dt.date(2025, 1, 20),
     )
-    make_dwelling(
-        a, "93048", slug="vide", reservataire_kind="etat", reservataire_code="", tenant_name=SURNAME
+    DwellingFactory(
+        landlord=a,
+        insee="93048",
+        slug="vide",
+        reservataire_kind="etat",
+        reservataire_code="",
+        tenant_name=SURNAME,
+        commune_contingent=True,
     )
     recompute_statistics()
     return landlords

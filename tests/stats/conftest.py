@@ -10,14 +10,13 @@ from html.parser import HTMLParser
 from django.utils import timezone
 
 from bourse.exchanges.models import ExchangeFile, ExchangeParty, Step
+from bourse.factories import DwellingFactory
 from tests.exchanges.conftest import (  # noqa: F401 (fixtures)
     agents,
     amo,
     dwellings,
     landlord_admins,
     landlords,
-    make_dwelling,
-    make_staff,
     partner,
     tenants,
 )
@@ -40,7 +39,12 @@ def make_file(sides, step=Step.DONE, opened_on=None, **dates):
         closed_at=aware(closed_on) if closed_on else None,
         **dates,
     )
-    left = [make_dwelling(landlord, insee, slug=f"s{landlord.pk}") for landlord, insee in sides]
+    left = [
+        DwellingFactory(
+            landlord=landlord, insee=insee, slug=f"s{landlord.pk}", commune_contingent=True
+        )
+        for landlord, insee in sides
+    ]
     for position, dwelling in enumerate(left, start=1):
         ExchangeParty.objects.create(
             file=file,

@@ -21,9 +21,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def world(live_server, home):
+    from bourse.factories import StaffFactory
     from bourse.models import Landlord
     from bourse.territories import ensure_reference_data
-    from tests.exchanges.conftest import make_staff
 
     ensure_reference_data()
     a = Landlord.objects.create(name="Seine-Saint-Denis Habitat", siret="73282932000074")
@@ -33,7 +33,7 @@ def world(live_server, home):
     for day in range(1, 7):
         done([(a, "93066"), (b, "75112")], dt.date(2025, 1, day))
     recompute_statistics()
-    agent = make_staff("agent-ssdh", StaffRole.AGENT, a)
+    agent = StaffFactory(username="agent-ssdh", role=StaffRole.AGENT, landlord=a)
     agent.set_password(PASSWORD_STAFF)
     agent.save()
     return {"a": a, "b": b, "agent": agent}

@@ -8,12 +8,13 @@ from django.utils import timezone
 
 from bourse.exchanges import workflow
 from bourse.exchanges.models import ExchangeFile, Step
+from bourse.factories import DwellingFactory
 from bourse.stats.compute import recompute_statistics
 from bourse.stats.models import CommuneStat, MonthlyStat, StatsRun
 from bourse.stats.tasks import recompute_statistics_task
 from tests.exchanges.conftest import advance, open_file
 
-from .conftest import done, make_dwelling, make_file
+from .conftest import done, make_file
 
 pytestmark = pytest.mark.django_db
 
@@ -172,10 +173,10 @@ def test_every_commune_with_dwellings_has_a_row_whatever_its_flags(landlords):
 
     a = landlords["a"]
     for insee in SEED_COMMUNES:
-        make_dwelling(a, insee, slug="seed")
+        DwellingFactory(landlord=a, insee=insee, slug="seed", commune_contingent=True)
     # Odd reference flags change nothing: a Paris arrondissement, no own coordinates.
     Commune.objects.filter(pk="91105").update(kind="commune-deleguee", precise_location=False)
-    make_dwelling(landlords["b"], "75111", slug="paris")
+    DwellingFactory(landlord=landlords["b"], insee="75111", slug="paris", commune_contingent=True)
     done([(a, "93007"), (landlords["b"], "75111")], dt.date(2023, 6, 1))
     recompute_statistics()
     everyone = dict(

@@ -5,10 +5,11 @@ import datetime as dt
 import pytest
 
 from bourse.exchanges.models import Step
+from bourse.factories import DwellingFactory
 from bourse.stats.compute import recompute_statistics
 from bourse.stats.tables import Filters, communes_table, shown_count
 
-from .conftest import csv_rows, done, html_tables, make_dwelling, make_file
+from .conftest import csv_rows, done, html_tables, make_file
 
 pytestmark = pytest.mark.django_db
 URL = "/bourse/statistiques/"
@@ -26,7 +27,9 @@ def activity(landlords):
         done([(a, "93048"), (b, "75111")], dt.date(2024, 3, day))
     for day in range(1, 6):  # 5 households of A leave Vincennes (94080) in 2025
         done([(a, "94080"), (c, "94028")], dt.date(2025, 5, day))
-    make_dwelling(c, "77279", slug="marolles")  # a commune with dwellings, no exchange
+    DwellingFactory(
+        landlord=c, insee="77279", slug="marolles", commune_contingent=True
+    )  # a commune with dwellings, no exchange
     make_file([(a, "93048"), (c, "94028")], Step.CLOSED_BY_TENANT, closed_on=dt.date(2024, 3, 9))
     recompute_statistics()
     return landlords

@@ -1,13 +1,11 @@
 """Fixtures for the tenant area: landlords, patrimoine rows, tenants in any status."""
 
-from decimal import Decimal
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from bourse.models import Commune, Dwelling, Landlord, StaffRole
-from bourse.permissions import set_staff_role
+from bourse.factories import DwellingFactory, StaffFactory
+from bourse.models import Landlord, StaffRole
 from bourse.tenants import services
 from bourse.tenants.models import (
     ActorKind,
@@ -38,29 +36,6 @@ def landlord_b(db):
     return Landlord.objects.create(name="Paris Habitat", siret="34434421000051")
 
 
-def make_dwelling(landlord, n, **fields) -> Dwelling:
-    values = {
-        "housing_reference": f"LOG-{n}",
-        "address": f"{n} rue de la République",
-        "commune": Commune.objects.get(pk=fields.pop("commune", "93048")),
-        "typology": "T3",
-        "surface": Decimal("60"),
-        "floor": 2,
-        "lift": True,
-        "rent": Decimal("450"),
-        "charges": Decimal("90"),
-        "reservataire_kind": "bailleur",
-        "reservataire_code": "",
-        "tenant_reference": f"LOC-{n}",
-        "tenant_name": f"NOM{n}",
-        "eligible_flag": True,
-        "contact1_email": "gestion@bailleur.example",
-        "contact2_email": "cal@bailleur.example",
-    }
-    values.update(fields)
-    return Dwelling.objects.create(landlord=landlord, **values)
-
-
 def make_tenant(
     landlord,
     n,
@@ -77,7 +52,7 @@ def make_tenant(
     **criteria,
 ) -> TenantProfile:
     """A tenant registered on an eligible row, with a listing in ``status``."""
-    dwelling = dwelling or make_dwelling(landlord, n)
+    dwelling = dwelling or DwellingFactory(landlord=landlord, n=n)
     now = timezone.now()
     user = User.objects.create_user(
         f"locataire{n}@exemple.fr",
@@ -122,37 +97,37 @@ def make_tenant(
     return profile
 
 
-def make_staff(username, role, landlord=None):
-    user = User.objects.create_user(
-        username, email=f"{username}@bailleur.example", password=PASSWORD, first_name="Agent"
-    )
-    set_staff_role(user, role, landlord)
-    return user
-
-
 @pytest.fixture
 def agent(landlord):
-    return make_staff("agent-a", StaffRole.AGENT, landlord)
+    return StaffFactory(
+        username="agent-a", role=StaffRole.AGENT, landlord=landlord, password=PASSWORD
+    )
 
 
 @pytest.fixture
 def landlord_admin(landlord):
-    return make_staff("admin-a", StaffRole.LANDLORD_ADMIN, landlord)
+    return StaffFactory(
+        username="admin-a", role=StaffRole.LANDLORD_ADMIN, landlord=landlord, password=PASSWORD
+    )
 
 
 @pytest.fixture
 def agent_b(landlord_b):
-    return make_staff("agent-b", StaffRole.AGENT, landlord_b)
+    return StaffFactory(
+        username="agent-b", role=StaffRole.AGENT, landlord=landlord_b, password=PASSWORD
+    )
 
 
 @pytest.fixture
 def admin_b(landlord_b):
-    return make_staff("admin-b", StaffRole.LANDLORD_ADMIN, landlord_b)
+    return StaffFactory(
+        username="admin-b", role=StaffRole.LANDLORD_ADMIN, landlord=landlord_b, password=PASSWORD
+    )
 
 
 @pytest.fixture
 def amo(db):
-    return make_staff("amo", StaffRole.SUPER_ADMIN)
+    return StaffFactory(username="amo", role=StaffRole.SUPER_ADMIN, password=PASSWORD)
 
 
 @pytest.fixture

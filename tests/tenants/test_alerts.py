@@ -7,12 +7,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from bourse.factories import DwellingFactory
 from bourse.tenants import alerts, jobs, sms
 from bourse.tenants.models import AlertDigest, Listing, OutboundSms, SavedSearch
 from bourse.tenants.tokens import unsubscribe_token
 from portal.models import OutboundEmail
 
-from .conftest import make_dwelling, make_tenant
+from .conftest import make_tenant
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def _locmem_sms(settings):
 
 
 def publish(landlord, n, at, **dwelling):
-    profile = make_tenant(landlord, n, dwelling=make_dwelling(landlord, n, **dwelling))
+    profile = make_tenant(landlord, n, dwelling=DwellingFactory(landlord=landlord, n=n, **dwelling))
     Listing.objects.filter(pk=profile.listing.pk).update(published_at=at)
     return profile
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from bourse.factories import DwellingFactory
 from bourse.models import Commune
 from bourse.tenants import jobs, lifecycle, services
 from bourse.tenants.lifecycle import TransitionError, add_months
@@ -21,7 +22,7 @@ from bourse.tenants.models import (
 )
 from portal.models import OutboundEmail
 
-from .conftest import make_dwelling, make_tenant
+from .conftest import make_tenant
 
 S = ListingStatus
 pytestmark = pytest.mark.django_db
@@ -455,7 +456,7 @@ def test_history_says_who_acted_tenant_landlord_and_job(landlord, agent):
 
 
 def test_ineligible_listings_get_no_warning_nor_automatic_deactivation(landlord):
-    dwelling = make_dwelling(landlord, 1, eligible_flag=False)
+    dwelling = DwellingFactory(landlord=landlord, n=1, eligible_flag=False)
     profile = make_tenant(
         landlord, 1, dwelling=dwelling, last_login=timezone.now() - timedelta(days=200)
     )

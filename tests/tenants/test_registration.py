@@ -5,11 +5,12 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 
+from bourse.factories import DwellingFactory
 from bourse.models import Position, Reservataire
 from bourse.tenants.models import Listing, ListingStatus, TenantProfile
 from portal.models import OutboundEmail
 
-from .conftest import PASSWORD, make_dwelling, make_tenant
+from .conftest import PASSWORD, make_tenant
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -46,7 +47,7 @@ def test_the_old_entry_points_redirect_to_the_tenant_area(client):
 
 
 def test_an_eligible_tenant_registers_confirms_and_lands_on_the_first_step(client, landlord):
-    make_dwelling(landlord, 1)
+    DwellingFactory(landlord=landlord, n=1)
     response = client.get("/locataire/inscription/")
     html = response.content.decode()
     assert response.status_code == 200
@@ -92,7 +93,7 @@ def test_ineligible_rows_cannot_register(client, landlord, dwelling_fields):
     Reservataire.objects.create(
         kind="commune", code="93048", name="Bobigny", position=Position.OPPOSITION
     )
-    make_dwelling(landlord, 1, **dwelling_fields)
+    DwellingFactory(landlord=landlord, n=1, **dwelling_fields)
     response = client.post("/locataire/inscription/", form_data(landlord))
     html = response.content.decode()
     assert response.status_code == 200
@@ -104,14 +105,14 @@ def test_ineligible_rows_cannot_register(client, landlord, dwelling_fields):
 
 
 def test_unknown_references_cannot_register(client, landlord):
-    make_dwelling(landlord, 1)
+    DwellingFactory(landlord=landlord, n=1)
     response = client.post("/locataire/inscription/", form_data(landlord, tenant_reference="LOC-2"))
     assert "contactez votre bailleur" in response.content.decode()
     assert not TenantProfile.objects.exists()
 
 
 def test_the_references_must_be_those_of_the_chosen_landlord(client, landlord, landlord_b):
-    make_dwelling(landlord, 1)
+    DwellingFactory(landlord=landlord, n=1)
     client.post("/locataire/inscription/", form_data(landlord_b))
     assert not TenantProfile.objects.exists()
 
@@ -125,7 +126,7 @@ def test_one_account_per_housing_reference(client, landlord):
 
 def test_an_address_already_used_is_refused(client, landlord):
     make_tenant(landlord, 1)
-    make_dwelling(landlord, 2)
+    DwellingFactory(landlord=landlord, n=2)
     response = client.post(
         "/locataire/inscription/", form_data(landlord, 2, email="LOCATAIRE1@exemple.fr")
     )
@@ -133,7 +134,7 @@ def test_an_address_already_used_is_refused(client, landlord):
 
 
 def test_weak_passwords_and_missing_consent_are_explained(client, landlord):
-    make_dwelling(landlord, 1)
+    DwellingFactory(landlord=landlord, n=1)
     data = form_data(landlord, password="123456789012")
     del data["consent"]
     html = client.post("/locataire/inscription/", data).content.decode()

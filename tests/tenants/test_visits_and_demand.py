@@ -9,10 +9,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from bourse.factories import DwellingFactory
 from bourse.tenants import contacts, matching, searching, visits
 from bourse.tenants.models import VisitOutcome
 
-from .conftest import make_dwelling, make_tenant
+from .conftest import make_tenant
 from .test_exchange_files import agree
 
 pytestmark = pytest.mark.django_db
@@ -129,7 +130,7 @@ def test_who_wants_counts_the_reverse_of_my_search(landlord):
         make_tenant(
             landlord,
             4,
-            dwelling=make_dwelling(landlord, 4, commune="75056", typology="T2"),
+            dwelling=DwellingFactory(landlord=landlord, n=4, insee="75056", typology="T2"),
             typologies=["T3"],
         ),
     ]
