@@ -12,6 +12,7 @@ import shutil
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.db.backends.signals import connection_created
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -25,6 +26,17 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 BROWSER_FIXTURES = {"browser", "page", "browser_page"}
+
+
+def _fast_commits(sender, connection, **kwargs):
+    """A test database need not survive a crash: on PostgreSQL, commits (the
+    migrations, the flush after each transactional test) do not wait for the disk."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO off")
+
+
+connection_created.connect(_fast_commits, dispatch_uid="tests-fast-commits")
 
 
 def pytest_collection_modifyitems(config, items):
