@@ -911,7 +911,7 @@ def measure_pages(ctx: Context, vanilla_thread: threading.Thread, vanilla: dict)
             )
             runs[page.name].append(run)
             print(
-                f"  round {round_number} {page.name:<13} {run.load.rps:8.1f} req/s"
+                f"  round {round_number} {page.name:<14} {run.load.rps:8.1f} req/s"
                 f"   p50 {run.load.p50_ms:7.1f} ms   p95 {run.load.p95_ms:7.1f} ms"
                 f"   CPU {run.cpu_ms:7.2f} ms/req   ({run.load.sent} sent,"
                 f" {run.load.errors} errors)",
@@ -926,14 +926,14 @@ def measure_pages(ctx: Context, vanilla_thread: threading.Thread, vanilla: dict)
         ]
 
     print(
-        "\n  page           req/s  p50 ms  p95 ms  CPU ms/req (min–max)   × hello-bare"
+        "\n  page            req/s  p50 ms  p95 ms  CPU ms/req (min–max)   × hello-bare"
         " (min–max)   × home-nocache (min–max)  queries writes"
     )
     for page in PAGES:
         page_runs = runs[page.name]
         counted = queries.get(page.name, {})
         print(
-            f"  {page.name:<13}"
+            f"  {page.name:<14}"
             f" {statistics.median(r.load.rps for r in page_runs):6.1f}"
             f" {statistics.median(r.load.p50_ms for r in page_runs):7.1f}"
             f" {statistics.median(r.load.p95_ms for r in page_runs):7.1f}"
