@@ -1,4 +1,5 @@
-"""Mail delivery that never loses a message.
+"""Mail delivery that never loses a message: the mail channel of the outbox
+(``portal.outbox``).
 
 ``queue_email`` stores the mail in the database inside the caller's
 transaction and asks Celery to send it once that transaction has committed.
@@ -6,14 +7,10 @@ Header injection is impossible: subjects are flattened to one line and
 addresses are validated by Django's mail API before sending.
 """
 
-import logging
-
 from django.conf import settings
 from django.db import transaction
 
 from .models import OutboundEmail
-
-logger = logging.getLogger(__name__)
 
 
 def _one_line(text: str) -> str:
@@ -46,17 +43,7 @@ def queue_email(
 def dispatch(email_id: int) -> None:
     """Hand the mail to Celery; if the broker is unreachable the row stays
     pending and ``resend_pending_emails`` will pick it up."""
-    from .tasks import TemporaryMailError, deliver_email, send_stored_email
+    from . import outbox
+    from .tasks import MAIL, deliver_email
 
-    if deliver_email.app.conf.task_always_eager:
-        # No broker (make run, tests): send in-process, once; a failure leaves
-        # the row pending for the periodic resend task instead of retrying here.
-        try:
-            send_stored_email(email_id)
-        except TemporaryMailError:
-            logger.warning("E-mail %s not sent, left pending", email_id)
-        return
-    try:
-        deliver_email.delay(email_id)
-    except Exception:  # broker down: kombu raises various connection errors
-        logger.warning("Broker unreachable, e-mail %s left pending", email_id, exc_info=True)
+    outbox.dispatch(MAIL, deliver_email, email_id)

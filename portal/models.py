@@ -2,25 +2,31 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class OutboundEmail(models.Model):
-    """A mail the portal owes someone: stored first, then sent by Celery.
-
-    Nothing is lost when the broker or the mail server is down: the row stays
-    ``pending`` and the periodic ``resend_pending_emails`` task tries again.
-    """
+class OutboxMessage(models.Model):
+    """A message owed to someone, on one channel: stored first, then sent by Celery
+    (``portal.outbox``). Nothing is lost when the broker or the provider is down:
+    the row stays ``pending`` and the channel's periodic resend task tries again."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("en attente")
         SENT = "sent", _("envoyé")
         FAILED = "failed", _("échec définitif")
 
-    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
     status = models.CharField(
         _("statut"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
     last_error = models.TextField(_("dernière erreur"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class OutboundEmail(OutboxMessage):
+    """The mail channel of the outbox (``portal.mail``)."""
+
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     kind = models.CharField(_("type"), max_length=60, blank=True, db_index=True)
     from_email = models.CharField(_("expéditeur"), max_length=254)
     to = models.JSONField(_("destinataires"), default=list)

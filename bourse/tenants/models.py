@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bourse.models import ActorKind, Commune, Dwelling, Landlord, Typology
-from portal.models import OutboundEmail
+from portal.models import OutboxMessage
 
 TYPOLOGY_FIELDS = {
     Typology.T1: "wants_t1",
@@ -693,24 +693,12 @@ class AlertDigest(models.Model):
         return f"{self.tenant_id} {self.day}"
 
 
-class OutboundSms(models.Model):
-    """A text message owed to someone: stored first, then sent by Celery (``sms.py``).
-
-    Nothing is lost when the broker or the provider is down: the row stays
-    ``pending`` and the periodic resend task tries again.
-    """
-
-    Status = OutboundEmail.Status  # the same life as a stored mail
+class OutboundSms(OutboxMessage):
+    """The SMS channel of the outbox (``portal.outbox``; sent by ``sms.py``)."""
 
     to = models.CharField(_("numéro"), max_length=20)
     kind = models.CharField(_("type"), max_length=60, blank=True)
-    status = models.CharField(
-        _("statut"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
     created_at = models.DateTimeField(_("créé le"), default=timezone.now)
-    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
-    last_error = models.TextField(_("dernière erreur"), blank=True)
     body = models.CharField(_("texte"), max_length=480)
     provider_id = models.CharField(_("identifiant chez le fournisseur"), max_length=100, blank=True)
 

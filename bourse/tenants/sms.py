@@ -15,6 +15,7 @@ A backend's ``send(to, text)`` returns the provider's id, raises
 ``TemporarySmsError`` (tried again later) or ``SmsRejected`` (given up).
 """
 
+import functools
 import json
 import logging
 import re
@@ -24,8 +25,10 @@ import urllib.request
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.module_loading import import_string
+
+from portal.outbox import Channel, TemporarySendError, send_stored
+from portal.outbox import dispatch as outbox_dispatch
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
@@ -34,7 +37,7 @@ MOBILE = re.compile(r"^(?:\+33|0033|0)([67]\d{8})$")
 outbox: list[dict] = []  # LocmemBackend
 
 
-class TemporarySmsError(Exception):
+class TemporarySmsError(TemporarySendError):
     """The provider could not take the message now: try again later."""
 
 
@@ -109,6 +112,26 @@ def get_backend():
 # --- Stored, then sent -----------------------------------------------------------------------
 
 
+@functools.cache
+def channel() -> Channel:
+    """The outbox's SMS channel: a refusal is final, a provider down is retried."""
+    from .models import OutboundSms
+
+    return Channel(
+        name="SMS",
+        model=OutboundSms,
+        transmit=_transmit,
+        max_attempts=MAX_ATTEMPTS,
+        temporary=TemporarySmsError,
+        temporary_errors=(TemporarySmsError,),
+        permanent_errors=(SmsRejected,),
+    )
+
+
+def _transmit(message) -> None:
+    message.provider_id = get_backend().send(message.to, message.body)[:100]
+
+
 def queue_sms(*, to: str, body: str, kind: str = ""):
     from .models import OutboundSms
 
@@ -122,44 +145,10 @@ def dispatch(sms_id: int) -> None:
     fails here leaves the row pending for ``resend_pending_sms``."""
     from .tasks import deliver_sms
 
-    try:
-        if deliver_sms.app.conf.task_always_eager:
-            send_stored_sms(sms_id)
-        else:
-            deliver_sms.delay(sms_id)
-    except Exception:  # provider or broker down: kept, sent later
-        logger.warning("SMS %s left pending", sms_id, exc_info=True)
-
-
-def _claim(sms_id: int):
-    """The pending message, locked (None when sent, given up, or taken by a worker)."""
-    from .models import OutboundSms
-
-    pending = OutboundSms.objects.filter(pk=sms_id, status=OutboundSms.Status.PENDING)
-    return pending.select_for_update(skip_locked=True).first()
+    outbox_dispatch(channel(), deliver_sms, sms_id)
 
 
 def send_stored_sms(sms_id: int) -> bool:
     """Send one stored message if still pending; True when sent now. A temporary
     failure is recorded, then raised (for Celery's retry)."""
-    temporary = None
-    with transaction.atomic():
-        message = _claim(sms_id)
-        if message is None:
-            return False
-        message.attempts += 1
-        try:
-            message.provider_id = get_backend().send(message.to, message.body)[:100]
-        except (TemporarySmsError, SmsRejected) as error:
-            message.last_error = f"{type(error).__name__}: {error}"[:2000]
-            if isinstance(error, SmsRejected) or message.attempts >= MAX_ATTEMPTS:
-                message.status = message.Status.FAILED
-            else:
-                temporary = error
-        else:
-            message.status = message.Status.SENT
-            message.sent_at = timezone.now()
-        message.save()
-    if temporary is not None:
-        raise TemporarySmsError(str(temporary))
-    return message.status == message.Status.SENT
+    return send_stored(channel(), sms_id)

@@ -1,9 +1,10 @@
-import datetime as dt
 import logging
 
 from celery import shared_task
-from django.utils import timezone
 
+from portal.outbox import resend_pending
+
+from . import sms
 from .sms import MAX_ATTEMPTS, TemporarySmsError, send_stored_sms
 
 logger = logging.getLogger(__name__)
@@ -34,14 +35,4 @@ def deliver_sms(self, sms_id: int) -> bool:
 @shared_task
 def resend_pending_sms(older_than_minutes: int = 10) -> int:
     """Periodic safety net: send the SMS the broker or the provider missed."""
-    from .models import OutboundSms
-
-    since = timezone.now() - dt.timedelta(minutes=older_than_minutes)
-    waiting = OutboundSms.objects.filter(status=OutboundSms.Status.PENDING, created_at__lte=since)
-    sent = 0
-    for sms_id in waiting.order_by("pk").values_list("pk", flat=True)[:500]:
-        try:
-            sent += send_stored_sms(sms_id)
-        except TemporarySmsError:
-            logger.warning("SMS %s still not sent", sms_id)
-    return sent
+    return resend_pending(sms.channel(), older_than_minutes)
