@@ -27,6 +27,7 @@ from django.utils.text import slugify
 
 from .models import (
     Commune,
+    Intercommunality,
     Landlord,
     PatrimoineImport,
     Position,
@@ -183,8 +184,6 @@ def load_reservataires(amo) -> None:
         if kind == ReservataireKind.COMMUNE:
             name = Commune.objects.get(pk=code).name
         elif kind == ReservataireKind.EPCI:
-            from .models import Intercommunality
-
             name = Intercommunality.objects.get(pk=code).name
         else:
             name = OTHER_NAMES[kind]

@@ -13,6 +13,7 @@ from wagtail.documents.models import AbstractDocument
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
+from bourse.models import Landlord
 from home.models import BasePage
 
 from .blocks import KitItemsBlock
@@ -247,8 +248,6 @@ class LandlordDirectoryPage(BasePage):
         verbose_name_plural = _("annuaires du fonctionnement des organismes")
 
     def get_context(self, request, *args, **kwargs):
-        from bourse.models import Landlord
-
         context = super().get_context(request, *args, **kwargs)
         context["landlords"] = Landlord.objects.active().select_related("logo").order_by("name")
         return context

@@ -15,6 +15,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection
 
 from home.demo import get_or_create_child, heading, paragraph
+from home.editors import WORKFLOW_NAME
 from kit_adherents.models import KitSectionPage
 
 from .models import NewsIndexPage, NewsPage, NewsTheme, WebinarIndexPage, WebinarPage
@@ -493,8 +494,6 @@ def load_note_in_review() -> NewsPage | None:
     dashboard and approves it, which publishes it. Needs the demo accounts."""
     from django.contrib.auth import get_user_model
     from wagtail.models import Workflow
-
-    from home.editors import WORKFLOW_NAME
 
     index = NewsIndexPage.objects.first()
     editor = get_user_model().objects.filter(username="editeur").first()

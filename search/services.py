@@ -26,6 +26,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Page, Site
 
 from kit_adherents import access
+from news.models import NewsPage
 
 logger = logging.getLogger(__name__)
 
@@ -166,8 +167,6 @@ def _page_hit(page: Page, request) -> SearchHit:
     specific = page.specific
     kind = str(type(specific)._meta.verbose_name)
     extract = specific.search_description or getattr(specific, "intro", "") or ""
-    from news.models import NewsPage
-
     news_date = specific.date if isinstance(specific, NewsPage) else None
     return SearchHit(
         title=specific.title,

@@ -18,6 +18,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+import home.figures
+from bourse.exchanges.models import ExchangeParty, Step
+from bourse.exchanges.signals import exchange_file_completed, exchange_file_opened
+from bourse.models import Landlord
+from bourse.tenants.models import Listing, ListingStatus
 from home.figures import (  # noqa: F401 (the sources' names, used by the tests)
     ACTIVE_LISTINGS,
     MEMBER_LANDLORDS,
@@ -25,25 +30,20 @@ from home.figures import (  # noqa: F401 (the sources' names, used by the tests)
     TENANTS_EXCHANGED,
     format_figure,
 )
+from portal.pagecache import bump_content_version
 
 CACHE_KEY = "stats:key-figures"
 
 
 def tenants_who_exchanged() -> int:
-    from bourse.exchanges.models import ExchangeParty, Step
-
     return ExchangeParty.objects.filter(file__step=Step.DONE).count()
 
 
 def active_listings() -> int:
-    from bourse.tenants.models import Listing, ListingStatus
-
     return Listing.objects.filter(status=ListingStatus.ACTIVE, eligible=True).count()
 
 
 def member_landlords() -> int:
-    from bourse.models import Landlord
-
     return Landlord.objects.active().count()
 
 
@@ -65,8 +65,6 @@ def key_figures() -> dict[str, int]:
 
 def refresh_key_figures(**_kwargs) -> None:
     """Forget the cached figures and the cached pages that show them."""
-    from portal.pagecache import bump_content_version
-
     cache.delete(CACHE_KEY)
     bump_content_version()
 
@@ -78,11 +76,7 @@ def _on_exchange_change(sender, file=None, reopened=True, **kwargs):
 
 
 def connect_signals() -> None:
-    import home.figures
-
     home.figures.provider = key_figures  # the home page's computed figures
-
-    from bourse.exchanges.signals import exchange_file_completed, exchange_file_opened
 
     exchange_file_completed.connect(_on_exchange_change, dispatch_uid="stats-figures-completed")
     exchange_file_opened.connect(_on_exchange_change, dispatch_uid="stats-figures-opened")

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from bourse.demo import LANDLORDS
 from bourse.eligibility import eligible_dwellings
 from bourse.models import Commune, Dwelling, Landlord, StaffProfile, StaffRole
 from bourse.territories import ensure_reference_data
@@ -149,8 +150,6 @@ def _fallback_landlord() -> Landlord:
 
 
 def _landlords() -> list[Landlord]:
-    from bourse.demo import LANDLORDS
-
     names = [name for name, _deps, _site in LANDLORDS]
     found = [
         landlord

@@ -22,6 +22,7 @@ from bourse import permissions
 from bourse.models import Landlord, PatrimoineImport
 from bourse.permissions import landlord_from_request, staff_required
 from bourse.staff.context import staff_context
+from bourse.tasks import import_patrimoine
 from portal.http import Echo, page_of, query_without_page
 
 from ..columns import COLUMNS
@@ -42,8 +43,6 @@ def visible_import(request, pk: int) -> PatrimoineImport:
 
 
 def queue_import(imp: PatrimoineImport) -> None:
-    from bourse.tasks import import_patrimoine
-
     pk = imp.pk
     transaction.on_commit(lambda: import_patrimoine.delay(pk))
 
