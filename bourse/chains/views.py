@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from bourse import permissions as staff_permissions
 from bourse.staff.context import staff_context
-from bourse.tenants.permissions import tenant_required
+from bourse.tenancy import tenant_required
 
 from . import services
 from .forms import AcceptForm
