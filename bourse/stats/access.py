@@ -11,6 +11,8 @@
 from django.core.exceptions import PermissionDenied
 
 from bourse import permissions
+from bourse.exchanges.access import visible_files
+from bourse.exchanges.models import ExchangeFile
 
 
 def staff_statistics_landlord(user, requested):
@@ -28,9 +30,6 @@ def staff_statistics_landlord(user, requested):
 
 def staff_alert_files(user, landlord):
     """The files whose current alerts the page counts: the landlord's (or all, AMO)."""
-    from bourse.exchanges.access import visible_files
-    from bourse.exchanges.models import ExchangeFile
-
     if landlord is not None:
         return visible_files(user) & ExchangeFile.objects.for_landlord(landlord)
     return visible_files(user)

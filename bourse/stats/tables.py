@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bourse.exchanges.alerts import RULES
+
 from . import charts
 from .models import DELAY_COLUMNS, DELAY_STEPS, CommuneStat, MonthlyStat, StatsRun
 
@@ -304,8 +306,6 @@ def delays_table(filters: Filters) -> Table:
 
 def alerts_table(files) -> Table:
     """Current alerts (live, computed today) over ``files`` (a queryset of files)."""
-    from bourse.exchanges.alerts import RULES
-
     today = timezone.localdate()
     counts = files.aggregate(
         **{f"a{int(alert)}": Count("pk", filter=rule.query(today)) for alert, rule in RULES.items()}
