@@ -42,4 +42,7 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 # Submitting the domain to the HSTS preload list is a deliberate decision of its
 # owner (SECURE_HSTS_PRELOAD=true); until then the deploy check stays quiet.
-SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SILENCED_SYSTEM_CHECKS = [
+    *SILENCED_SYSTEM_CHECKS,  # noqa: F405  (the base settings' list)
+    *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+]

@@ -189,7 +189,7 @@ def test_a_cal_decision_is_not_recorded_before_its_cal(file2, agents, amo, offse
 
 
 def test_each_partys_decision_waits_for_its_own_cal(file2, agents, amo):
-    """CALs on 14/12 and 22/12: neither decision on 02/12, the first on 14/12 only."""
+    """CALs in 12 and 20 days: neither decision today, the first on the first CAL's day only."""
     advance(file2, Step.INSTRUCTION, amo)
     first, second = file2.parties.order_by("position")
     d14, d22 = TODAY() + dt.timedelta(days=12), TODAY() + dt.timedelta(days=20)
@@ -199,7 +199,7 @@ def test_each_partys_decision_waits_for_its_own_cal(file2, agents, amo):
         with pytest.raises(InvalidData):
             perform(file2, "record_cal_decision", agent, party=party, data=data)
     perform(file2, "record_cal_decision", agents["a"], party=first, data=data, now=at(d14))
-    with pytest.raises(InvalidData, match="22/"):
+    with pytest.raises(InvalidData, match=d22.strftime("%d/%m/")):
         perform(file2, "record_cal_decision", agents["b"], party=second, data=data, now=at(d14))
 
 
