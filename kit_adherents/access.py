@@ -181,7 +181,7 @@ def _may_have_passed(request) -> bool:
     session = getattr(request, "session", None)
     if session is None or settings.SESSION_COOKIE_NAME not in request.COOKIES:
         return False
-    return bool(session.get("passed_page_view_restrictions"))
+    return bool(session.get(PageViewRestriction.passed_view_restrictions_session_key))
 
 
 def request_has_kit_access(request) -> bool:

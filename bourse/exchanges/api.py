@@ -192,11 +192,8 @@ def dwellings_in_open_files():
 
 def open_file_of(user) -> ExchangeFile | None:
     """The file in progress of a tenant account, if any."""
-    return (
-        ExchangeFile.objects.filter(step__in=OPEN_STEPS, parties__tenant_user=user)
-        .order_by("-opened_at")
-        .first()
-    )
+    latest = latest_file_of(user)
+    return latest if latest is not None and is_in_progress(latest) else None
 
 
 def latest_file_of(user) -> ExchangeFile | None:
