@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from django_ratelimit.core import get_usage
 
+from bourse.audit.log import record_access
+from bourse.audit.models import Screen
 from portal.http import never_cache_response
 
 from . import access, services
@@ -130,6 +132,7 @@ def attachment(request, pk):
     message = get_object_or_404(access.visible_messages(request.user), pk=pk)
     if not message.attachment:
         raise Http404
+    record_access(request, screen=Screen.CONTACT_MESSAGE, reference=message.reference)
     content_type = mimetypes.guess_type(message.attachment.name)[0] or "application/octet-stream"
     response = FileResponse(
         message.attachment.open("rb"),
@@ -174,6 +177,8 @@ def landlord_list(request):
 def landlord_detail(request, pk):
     landlord = _landlord_or_deny(request)
     message = get_object_or_404(access.visible_messages(request.user), pk=pk)
+    if request.method == "GET":
+        record_access(request, screen=Screen.CONTACT_MESSAGE, reference=message.reference)
     can_mark = message.status not in (Status.ANSWERED, Status.CLOSED)
     form = OptionalTextActionForm(request.POST or None, prefix="answered")
     if request.method == "POST":

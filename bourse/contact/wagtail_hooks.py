@@ -28,6 +28,8 @@ from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from bourse.audit.log import record_access
+from bourse.audit.models import Screen
 from bourse.models import Landlord
 
 from . import access, services
@@ -139,6 +141,11 @@ class MessageDetailView(generic.InspectView):
 
     def get_page_subtitle(self):
         return self.object.reference
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        record_access(request, screen=Screen.CONTACT_MESSAGE, reference=self.object.reference)
+        return response
 
     @cached_property
     def is_support(self):

@@ -22,6 +22,8 @@ from django.views.decorators.http import require_POST
 
 from bourse import permissions as staff_permissions
 from bourse import tenancy
+from bourse.audit.log import record_access
+from bourse.audit.models import Screen
 from bourse.permissions import forbidden, staff_required
 from bourse.staff.context import staff_context
 from bourse.tenancy import TenantRefusal, tenant_required
@@ -150,6 +152,7 @@ def dashboard_export(request, fmt):
     today = timezone.localdate()
     _form, _scope, files, _listing = _dashboard_list(request, today)
     name = f"dossiers-echange-{today:%Y-%m-%d}"
+    record_access(request, screen=Screen.FILES_EXPORT, reference=f"{name}.{fmt}")
     if fmt == "xlsx":
         response = HttpResponse(
             file_list.export_xlsx(files, today),
@@ -258,6 +261,7 @@ def file_page_context(request, file, parties, bound=None):
 def file_page(request, pk):
     file = _staff_file(request, pk)
     parties = _parties(file)
+    record_access(request, screen=Screen.EXCHANGE_FILE, exchange_file=file)
     return render(request, "exchanges/file.html", file_page_context(request, file, parties))
 
 
@@ -379,6 +383,8 @@ def agreement(request, pk):
     file = get_object_or_404(ExchangeFile, pk=pk)
     if not access.can_download_agreement(request.user, file):
         raise Http404
+    if access.can_view_file(request.user, file):  # staff; a party's own download is not logged
+        record_access(request, screen=Screen.AGREEMENT_PDF, exchange_file=file)
     response = HttpResponse(agreement_pdf(file), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="accord-echange-{file.reference}.pdf"'
     return response

@@ -25,7 +25,9 @@ from .models import (
     EventKind,
     Listing,
     ListingStatus,
+    SavedSearch,
     TenantProfile,
+    VisitOutcome,
 )
 
 User = get_user_model()
@@ -299,14 +301,18 @@ ANONYMISED_TEXT = "[supprimé]"
 
 
 @transaction.atomic
-def anonymise(profile: TenantProfile, staff_user) -> TenantProfile:
+def anonymise(profile: TenantProfile, staff_user, *, actor_kind=None) -> TenantProfile:
     """Replace the tenant's personal data; keep the non-personal facts for statistics.
+
+    ``staff_user`` is the staff member who asked, or None with ``actor_kind``: the
+    tenant deleting its own account, or the retention job (``bourse.privacy``).
 
     Kept: landlord, registration date, the listing's dwelling facts (commune,
     typology, surface, rent), criteria, status history (without names).
     Removed: names, e-mail, phone, references, NUR, password, the link to the
-    patrimoine row, description, photos, the text of contact requests, and the
-    tenant's address in stored outgoing mails. The listing leaves the search.
+    patrimoine row, description, photos, the text of contact requests and visit
+    outcomes, saved searches, and the tenant's address in stored outgoing mails.
+    The listing leaves the search.
     """
     from .photos import delete_photo_file
 
@@ -314,6 +320,7 @@ def anonymise(profile: TenantProfile, staff_user) -> TenantProfile:
     if profile.anonymised_at is not None:
         return profile
     user = profile.user
+    actor_kind = actor_kind or lifecycle.staff_actor_kind(staff_user)
     if exchanges_api.open_file_of(user) is not None:
         raise lifecycle.TransitionError(
             _(
@@ -329,7 +336,7 @@ def anonymise(profile: TenantProfile, staff_user) -> TenantProfile:
         lifecycle._set_status(
             listing,
             ListingStatus.DEACTIVATED,
-            actor_kind=lifecycle.staff_actor_kind(staff_user),
+            actor_kind=actor_kind,
             user=staff_user,
             reason=_("Compte anonymisé."),
             deactivation_reason=DeactivationReason.ANONYMISED,
@@ -359,6 +366,8 @@ def anonymise(profile: TenantProfile, staff_user) -> TenantProfile:
     ContactRequest.objects.filter(Q(sender=profile) | Q(receiver=profile)).update(
         message=ANONYMISED_TEXT, answer=ANONYMISED_TEXT
     )
+    VisitOutcome.objects.filter(tenant=profile).exclude(reason="").update(reason=ANONYMISED_TEXT)
+    SavedSearch.objects.filter(tenant=profile).delete()
     if old_email:
         for mail in OutboundEmail.objects.filter(to__icontains=old_email):
             mail.to = [a for a in mail.to if a.lower() != old_email.lower()] or ["anonyme@invalid"]
@@ -368,7 +377,7 @@ def anonymise(profile: TenantProfile, staff_user) -> TenantProfile:
     lifecycle.record(
         listing,
         EventKind.ANONYMISED,
-        actor_kind=lifecycle.staff_actor_kind(staff_user),
+        actor_kind=actor_kind,
         user=staff_user,
         reason=_("Données personnelles remplacées."),
     )

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bourse import permissions as staff_permissions
+from bourse.audit.log import record_access
+from bourse.audit.models import Screen
 from bourse.permissions import landlord_from_request, staff_required
 from bourse.staff.context import staff_context
 from portal.http import page_of, query_without_page
@@ -91,6 +93,7 @@ def tenant_detail(request, pk):
     profile = visible_tenant(request, pk)
     listing = profile.listing
     user = request.user
+    record_access(request, screen=Screen.TENANT_PAGE, tenant=profile)
     return render(
         request,
         "tenants/staff/tenant_detail.html",

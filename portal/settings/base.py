@@ -27,12 +27,14 @@ INSTALLED_APPS = [
     "news",
     "kit_adherents",
     "bourse",
+    "bourse.audit",
     "bourse.contact",
     "bourse.exchanges",
     "bourse.tenants",
     "bourse.chains",
     "bourse.stats",
     "bourse.partners",
+    "bourse.privacy",
     "search",
     "portal",
     # Wagtail
@@ -250,6 +252,18 @@ EXCHANGE_TENANT_INACTIVITY_DAYS = env_int("EXCHANGE_TENANT_INACTIVITY_DAYS", 90)
 CELERY_BEAT_SCHEDULE["exchanges-daily-jobs"] = {
     "task": "bourse.exchanges.tasks.daily_exchange_jobs",
     "schedule": crontab(hour=6, minute=15),
+}
+# Retention of personal data (bourse/privacy/retention.py: the one table; README
+# "Retention"), applied by one daily job. Durations in months (files: years).
+RETENTION_DEACTIVATED_TENANT_MONTHS = env_int("RETENTION_DEACTIVATED_TENANT_MONTHS", 24)
+RETENTION_CLOSED_FILE_YEARS = env_int("RETENTION_CLOSED_FILE_YEARS", 5)
+RETENTION_CONTACT_MESSAGE_MONTHS = env_int("RETENTION_CONTACT_MESSAGE_MONTHS", 12)
+RETENTION_PATRIMOINE_IMPORT_MONTHS = env_int("RETENTION_PATRIMOINE_IMPORT_MONTHS", 6)
+RETENTION_OUTBOX_MONTHS = env_int("RETENTION_OUTBOX_MONTHS", 3)
+RETENTION_ACCESS_LOG_MONTHS = env_int("RETENTION_ACCESS_LOG_MONTHS", 12)
+CELERY_BEAT_SCHEDULE["privacy-purge-personal-data"] = {
+    "task": "bourse.privacy.tasks.purge_personal_data",
+    "schedule": crontab(hour=4, minute=10),
 }
 # Exchange chains (bourse/chains/): nightly search, and a run soon after a listing changes.
 CHAINS_MAX_OPEN_PROPOSALS_PER_LISTING = env_int("CHAINS_MAX_OPEN_PROPOSALS_PER_LISTING", 2)

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bourse import permissions
+from bourse.audit.log import record_access
+from bourse.audit.models import Screen
 from bourse.eligibility import is_eligible, opposed_contingent
 from bourse.models import Commune, Dwelling, Position, Reservataire, ReservataireKind
 from bourse.permissions import landlord_from_request, staff_required
@@ -142,6 +144,7 @@ def patrimoine_export(request):
     queryset = Dwelling.objects.filter(landlord=landlord, in_snapshot=True).order_by(
         "housing_reference"
     )
+    record_access(request, screen=Screen.PATRIMOINE_EXPORT, reference=f"patrimoine-{landlord.pk}")
     writer = csv.writer(Echo(), delimiter=";")
 
     def rows():

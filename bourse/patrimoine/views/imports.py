@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bourse import permissions
+from bourse.audit.log import record_access
+from bourse.audit.models import Screen
 from bourse.models import Landlord, PatrimoineImport
 from bourse.permissions import landlord_from_request, staff_required
 from bourse.staff.context import staff_context
@@ -210,6 +212,7 @@ def import_report(request, pk):
     imp = visible_import(request, pk)
     if not imp.report:
         raise Http404
+    record_access(request, screen=Screen.IMPORT_REPORT, reference=f"import-{imp.pk}")
     try:
         handle = imp.report.open("rb")
     except (FileNotFoundError, OSError) as error:
