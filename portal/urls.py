@@ -25,6 +25,7 @@ urlpatterns = [
     path("recherche/", search_views.search, name="search"),
     path("bourse/", include("bourse.stats.urls")),  # before bourse.urls: /bourse/statistiques/
     path("bourse/", include("bourse.partners.urls")),  # before bourse.urls: partner space
+    path("", include("bourse.privacy.urls")),  # access log, tenants' own data
     path("bourse/", include("bourse.urls")),
     path("contact/", include("bourse.contact.urls")),
     path("dossiers/", include("bourse.exchanges.urls")),

@@ -274,8 +274,9 @@ RULES: list[Rule] = [
         apply=delete_access_log,
     ),
 ]
-# The conversations between tenants (bourse.conversations) add their rule here once
+# The conversations between tenants (bourse.conversations) add their rule above once
 # that app provides its purge: Rule(key="conversations", ..., candidates=..., apply=...).
+RULES_BY_KEY = {rule.key: rule for rule in RULES}
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 from django import template
 
 from bourse import permissions
+from bourse.audit.access import can_view_log
 
 register = template.Library()
 
@@ -22,4 +23,5 @@ def staff_navigation(context) -> dict:
         "can_edit_organisation": landlord is not None
         and permissions.can_edit_organisation(user, landlord),
         "can_view_positions": permissions.can_view_positions(user),
+        "can_view_access_log": can_view_log(user),
     }
