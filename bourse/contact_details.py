@@ -36,6 +36,10 @@ the French rule (a zero, then 1–9, then eight digits) is all we need.
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
+
 PHONE = "phone"
 EMAIL = "email"
 # The text that replaces a detail in the stored text (stored data: French, not translated).
@@ -319,3 +323,42 @@ def mask_contact_details(text: str) -> tuple[str, list[ContactDetail]]:
 
 def has_contact_details(text: str) -> bool:
     return bool(find_contact_details(text))
+
+
+# --- What the tenant is told ---------------------------------------------------------------
+
+# Shown with every form whose text reaches another tenant (before sending).
+MASKING_NOTICE = _lazy(
+    "Les numéros de téléphone et les adresses électroniques écrits ici seront masqués "
+    "(remplacés par « [numéro masqué] » ou « [adresse masquée] ») : la bourse ne "
+    "transmet vos coordonnées que si vous le décidez, avec « Partager mon numéro » "
+    "dans une conversation."
+)
+# The listing's description is published: nothing in it is ever shared.
+PUBLISHED_NOTICE = _lazy(
+    "Les numéros de téléphone et les adresses électroniques écrits ici seront masqués "
+    "(remplacés par « [numéro masqué] » ou « [adresse masquée] ») : votre annonce est "
+    "lue par de nombreux locataires, vos coordonnées n’y sont jamais publiées."
+)
+
+
+def masked_notice(found) -> str:
+    """The sentence shown after saving a text in which details were masked ("" if none)."""
+    phones = sum(1 for detail in found if detail.kind == PHONE)
+    emails = sum(1 for detail in found if detail.kind == EMAIL)
+    if not phones and not emails:
+        return ""
+    parts = []
+    if phones:
+        parts.append(
+            ngettext("%(n)s numéro de téléphone", "%(n)s numéros de téléphone", phones)
+            % {"n": phones}
+        )
+    if emails:
+        parts.append(
+            ngettext("%(n)s adresse électronique", "%(n)s adresses électroniques", emails)
+            % {"n": emails}
+        )
+    return _("Pour protéger vos coordonnées, nous avons masqué %(what)s dans votre texte.") % {
+        "what": _(" et ").join(parts)
+    }

@@ -8,7 +8,9 @@ Rules:
 - at most ``DAILY_LIMIT`` requests sent per tenant per day;
 - the receiver accepts or declines; the sender may withdraw a pending one;
 - mails tell the receiver of a request and the sender of the answer; no
-  address or phone number is ever given to the other tenant;
+  address or phone number is ever given to the other tenant: those written in
+  the message or the answer are masked before they are stored
+  (``bourse.contact_details``; ``request_obj.masked`` lists them);
 - when the request is accepted and both tenants have entered their NUR, the
   pair is ready for an exchange file (``ready_pairs``);
 - a listing paused for unanswered requests (``answering``) receives none, and
@@ -24,6 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bourse.contact_details import mask_contact_details
 from bourse.exchanges.forms import validate_nur
 from bourse.exchanges.workflow import TransitionError
 from bourse.tenancy import TenantRefusal
@@ -91,32 +94,36 @@ def send_request(sender: TenantProfile, listing, message: str) -> ContactRequest
     message = (message or "").strip()
     if not message:
         raise ContactError(_("Écrivez un message."))
+    message, masked = mask_contact_details(message[:MESSAGE_MAX_LENGTH])
     try:
         with transaction.atomic():
             request_obj = ContactRequest.objects.create(
-                sender=sender, receiver=listing.tenant, message=message[:MESSAGE_MAX_LENGTH]
+                sender=sender, receiver=listing.tenant, message=message
             )
     except IntegrityError as error:
         raise ContactError(_("Vous êtes déjà en contact avec ce locataire.")) from error
+    request_obj.masked = masked
     notifications.send_contact_received(request_obj)
     return request_obj
 
 
 @transaction.atomic
-def answer(request_obj: ContactRequest, profile: TenantProfile, accept: bool, text="") -> None:
+def answer(request_obj: ContactRequest, profile: TenantProfile, accept: bool, text="") -> list:
+    """Accept or decline; returns the contact details masked in the answer."""
     request_obj = ContactRequest.objects.select_for_update().get(pk=request_obj.pk)
     if profile.pk != request_obj.receiver_id:
         raise ContactError(_("Seul le destinataire peut répondre à cette demande."))
     if request_obj.status != ContactStatus.PENDING:
         raise ContactError(_("Cette demande a déjà reçu une réponse."))
     request_obj.status = ContactStatus.ACCEPTED if accept else ContactStatus.DECLINED
-    request_obj.answer = (text or "").strip()[:MESSAGE_MAX_LENGTH]
+    request_obj.answer, masked = mask_contact_details((text or "").strip()[:MESSAGE_MAX_LENGTH])
     request_obj.answered_at = timezone.now()
     request_obj.save(update_fields=["status", "answer", "answered_at"])
     notifications.send_contact_answered(request_obj)
     _resume_receiver(request_obj, profile.user)
     if accept:
         mark_ready(request_obj, opened_by=profile.user)
+    return masked
 
 
 def _resume_receiver(request_obj: ContactRequest, user=None) -> None:

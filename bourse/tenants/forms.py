@@ -7,9 +7,11 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bourse.contact.forms import single_line
+from bourse.contact_details import MASKING_NOTICE, PUBLISHED_NOTICE
 from bourse.exchanges.forms import NurForm  # noqa: F401 (the tenant area's NUR form)
 from bourse.models import Commune, Landlord, Typology
 
@@ -179,9 +181,13 @@ class HousingSheetForm(forms.Form):
         min_length=30,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_(
-            "Entre 30 et 2 000 caractères : pièces, exposition, quartier, transports… "
-            "N’indiquez ni votre nom, ni votre adresse, ni votre téléphone."
+        help_text=format_lazy(
+            "{} {}",
+            _(
+                "Entre 30 et 2 000 caractères : pièces, exposition, quartier, transports… "
+                "N’indiquez ni votre nom, ni votre adresse, ni votre téléphone."
+            ),
+            PUBLISHED_NOTICE,
         ),
         error_messages={
             "required": _("Décrivez votre logement."),
@@ -341,9 +347,10 @@ class ContactRequestForm(forms.Form):
         label=_("Votre message"),
         max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_(
-            "Présentez-vous et dites pourquoi ce logement vous intéresse. "
-            "N’y mettez ni votre adresse électronique ni votre téléphone."
+        help_text=format_lazy(
+            "{} {}",
+            _("Présentez-vous et dites pourquoi ce logement vous intéresse."),
+            MASKING_NOTICE,
         ),
         error_messages={"required": _("Écrivez un message.")},
     )
@@ -364,6 +371,7 @@ class AnswerForm(forms.Form):
         required=False,
         max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=MASKING_NOTICE,
     )
 
 
@@ -474,4 +482,5 @@ class VisitOutcomeForm(forms.Form):
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=MASKING_NOTICE,
     )

@@ -45,14 +45,22 @@ def in_sample(listing_id: int, version: int, rate: float | None = None) -> bool:
 
 
 @transaction.atomic
-def on_new_version(listing: Listing) -> ModerationCase | None:
-    """The listing's text or photos changed: a new version, maybe drawn for review."""
+def on_new_version(listing: Listing, flagged: bool = False) -> ModerationCase | None:
+    """The listing's text or photos changed: a new version, maybe drawn for review;
+    always reviewed when ``flagged`` (contact details were masked in its description)."""
     now = timezone.now()
     Listing.objects.filter(pk=listing.pk).update(version=F("version") + 1, content_changed_at=now)
     listing.version, listing.content_changed_at = Listing.objects.filter(pk=listing.pk).values_list(
         "version", "content_changed_at"
     )[0]
-    if not in_sample(listing.pk, listing.version):
+    if flagged:
+        lifecycle.record(
+            listing,
+            EventKind.MODERATION,
+            actor_kind=ActorKind.SYSTEM,
+            reason=_("Coordonnées masquées dans la description : version à contrôler."),
+        )
+    elif not in_sample(listing.pk, listing.version):
         return None
     case, _created = ModerationCase.objects.get_or_create(
         listing=listing, version=listing.version, source=ModerationSource.SAMPLE

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bourse.contact_details import mask_contact_details
 from bourse.eligibility import eligible_dwellings, is_eligible
 from bourse.exchanges import api as exchanges_api
 from bourse.models import Dwelling, Landlord
@@ -266,7 +267,7 @@ def save_housing_sheet(listing: Listing, user, data: dict, photos=()) -> Listing
     """
     from .photos import add_photo
 
-    description = data["description"].strip()
+    description, masked = mask_contact_details(data["description"].strip())
     changed = description != listing.description or bool(photos)
     listing.description = description
     if description:
@@ -276,7 +277,10 @@ def save_housing_sheet(listing: Listing, user, data: dict, photos=()) -> Listing
     for upload, caption in photos:
         add_photo(listing, upload, caption)
     if changed:
-        moderation.on_new_version(listing)
+        # Contact details written in a description: masked, and the version always
+        # reviewed (a tenant who tried once may try a spelling we do not read).
+        moderation.on_new_version(listing, flagged=bool(masked))
+    listing.masked = masked
     return _step_done(listing, "housing_done_at", user, _("Fiche logement complétée."))
 
 

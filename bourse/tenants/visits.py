@@ -4,7 +4,8 @@ reason); the landlords read both on the exchange file opened from the request.
 
 Rules: ``outcome_refusal`` (only the two tenants of an accepted request, the
 visit not in the future nor before the request); ``record_outcome`` (one per
-tenant and request, updated when recorded again).
+tenant and request, updated when recorded again); phone numbers and e-mail
+addresses in the reason are masked (``bourse.contact_details``; ``outcome.masked``).
 """
 
 from datetime import date
@@ -12,6 +13,8 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from bourse.contact_details import mask_contact_details
 
 from .models import ContactRequest, ContactStatus, VisitOutcome
 
@@ -40,16 +43,18 @@ def record_outcome(request_obj, profile, *, interested: bool, visited_on: date, 
     refusal = outcome_refusal(request_obj, profile, visited_on)
     if refusal:
         raise VisitError(refusal)
+    reason, masked = mask_contact_details((reason or "").strip()[:REASON_MAX_LENGTH])
     outcome, _created = VisitOutcome.objects.update_or_create(
         request=request_obj,
         tenant=profile,
         defaults={
             "interested": interested,
             "visited_on": visited_on,
-            "reason": (reason or "").strip()[:REASON_MAX_LENGTH],
+            "reason": reason,
             "recorded_at": timezone.now(),
         },
     )
+    outcome.masked = masked
     return outcome
 
 

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bourse.contact_details import masked_notice
+
 from .. import answering, contacts, visits
 from ..forms import AnswerForm, NurForm, VisitOutcomeForm
 from ..models import ContactRequest, ContactStatus
@@ -106,10 +108,12 @@ def request_answer(request, pk):
         return _detail_page(request, request_obj, answer_form=form)
     accept = form.cleaned_data["decision"] == "accept"
     try:
-        contacts.answer(request_obj, request.tenant, accept, form.cleaned_data["answer"])
+        masked = contacts.answer(request_obj, request.tenant, accept, form.cleaned_data["answer"])
     except contacts.ContactError as error:
         messages.error(request, str(error))
         return _back(request_obj)
+    if masked:
+        messages.warning(request, masked_notice(masked))
     messages.success(
         request,
         _("Vous avez accepté la demande. Saisissez votre NUR ci-dessous.")
@@ -162,7 +166,7 @@ def request_visit(request, pk):
         return _detail_page(request, request_obj, visit_form=form)
     data = form.cleaned_data
     try:
-        visits.record_outcome(
+        outcome = visits.record_outcome(
             request_obj,
             request.tenant,
             interested=data["interested"] == "yes",
@@ -172,6 +176,8 @@ def request_visit(request, pk):
     except (contacts.ContactError, visits.VisitError) as error:
         messages.error(request, str(error))
         return _back(request_obj)
+    if outcome.masked:
+        messages.warning(request, masked_notice(outcome.masked))
     messages.success(request, _("Le résultat de votre visite est noté ; les bailleurs le verront."))
     return _back(request_obj)
 

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from bourse.contact_details import masked_notice
+
 from .. import answering, contacts, lifecycle, matching, moderation
 from ..forms import ContactRequestForm, ReportForm
 from ..models import Listing, ListingPhoto
@@ -63,6 +65,8 @@ def contact_create(request, pk):
         except contacts.ContactError as error:
             messages.error(request, str(error))
         else:
+            if request_obj.masked:
+                messages.warning(request, masked_notice(request_obj.masked))
             messages.success(
                 request, _("Votre demande est envoyée. Vous serez prévenu de la réponse.")
             )

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bourse.contact_details import masked_notice
+
 from .. import services
 from ..forms import CriteriaForm, HousingSheetForm, ProfileForm
 from ..models import ListingPhoto, ListingStatus
@@ -105,6 +107,8 @@ def step_housing(request):
         except ValidationError as error:
             form.add_error("photos", error)
         else:
+            if getattr(listing, "masked", None):
+                messages.warning(request, masked_notice(listing.masked))
             return _after_step(request, listing, was_active)
     return render(
         request,
