@@ -129,7 +129,8 @@ class ContactForm(forms.Form):
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         self.helper = FormHelper()
         self.helper.form_action = reverse("contact:form")
-        self.helper.attrs = {"enctype": "multipart/form-data", "novalidate": ""}
+        # crispy writes enctype itself for a form with a file field (once).
+        self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
             HTML(
                 '<p class="small">{}</p>'.format(

@@ -18,9 +18,11 @@ signed-in role only for its landing page and the home page (the header holds
 the account menu), which keeps the crawl to a few minutes.
 """
 
+import os
 import re
 import time
 from collections import deque
+from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
@@ -45,6 +47,7 @@ SKIP = (
     "/_bench/",
 )
 FILES = re.compile(r"\.(pdf|csv|xlsx|ods|ics|xml|zip|png|jpe?g|svg|mp4|webm)$|/flux/|/export", re.I)
+ONLY = os.environ.get("A11Y_ROLES", "").split(",")
 ROLES = {
     # role: (username, password, extra start paths)
     "anonymous": (None, None, ["/page-qui-n-existe-pas/", "/connexion/", "/recherche/?q=échange"]),
@@ -120,12 +123,18 @@ def crawl_role(page, axe, origin, starts, skip_shapes, html_dir, role):
 
 
 def test_every_page_of_every_role(browser, live_server, demo_content, tmp_path):
+    # A11Y_HTML_DIR keeps the served pages for a look after the run.
+    if os.environ.get("A11Y_HTML_DIR"):
+        tmp_path = Path(os.environ["A11Y_HTML_DIR"])
+        tmp_path.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     axe = Axe(axe_script=a11y_tools.axe_script())
     vnu = a11y_tools.vnu_command()
     origin = live_server.url
     problems, files, counts, public = [], {}, {}, set()
     for role, (username, password, extra) in ROLES.items():
+        if ONLY != [""] and role not in ONLY:
+            continue
         context = browser.new_context(base_url=origin, locale="fr-FR", viewport=DESKTOP)
         page = context.new_page()
         page.set_default_timeout(15_000)
