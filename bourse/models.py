@@ -6,6 +6,8 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
+from portal.storage import private_storage
+
 from .validators import validate_siret
 
 
@@ -419,7 +421,12 @@ class PatrimoineImport(models.Model):
     source = models.CharField(
         _("origine"), max_length=10, choices=Source.choices, default=Source.UPLOAD
     )
-    file = models.FileField(_("fichier"), upload_to="private/patrimoine/%Y/%m/", max_length=300)
+    file = models.FileField(
+        _("fichier"),
+        upload_to="private/patrimoine/%Y/%m/",
+        max_length=300,
+        storage=private_storage,
+    )
     original_name = models.CharField(_("nom du fichier"), max_length=255)
     sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, db_index=True)
     full_snapshot = models.BooleanField(
@@ -451,7 +458,11 @@ class PatrimoineImport(models.Model):
         _("nombre de logements confirmé"), null=True, blank=True
     )
     report = models.FileField(
-        _("rapport"), upload_to="private/patrimoine-reports/%Y/%m/", blank=True, max_length=300
+        _("rapport"),
+        upload_to="private/patrimoine-reports/%Y/%m/",
+        blank=True,
+        max_length=300,
+        storage=private_storage,
     )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)

@@ -15,6 +15,7 @@ from wagtail.search import index
 
 from bourse.models import Landlord
 from home.models import BasePage
+from portal.storage import private_storage
 
 from .blocks import KitItemsBlock
 
@@ -154,7 +155,7 @@ class KitDocumentVersion(models.Model):
         on_delete=models.CASCADE,
         related_name="versions",
     )
-    file = models.FileField(_("fichier"), upload_to="documents/versions")
+    file = models.FileField(_("fichier"), upload_to="documents/versions", storage=private_storage)
     version_label = models.CharField(_("version"), max_length=60, blank=True)
     updated_on = models.DateField(_("mis à jour le"), null=True, blank=True)
     file_size = models.PositiveBigIntegerField(_("taille"), null=True, editable=False)

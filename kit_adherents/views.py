@@ -1,9 +1,11 @@
 """Views of the member area: rate-limited password form, older versions."""
 
+import mimetypes
+
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.forms.utils import ErrorDict
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +17,7 @@ from wagtail.forms import PasswordViewRestrictionForm
 from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
 
 from portal.http import never_cache_response
+from portal.storage import private_file_response
 
 from . import access
 from .models import KitDocumentVersion
@@ -160,12 +163,12 @@ def serve_version(request, version_id, filename):
     if private and not access.request_has_kit_access(request):
         return access_denied_response(request)
     try:
-        handle = version.file.open("rb")
+        response = private_file_response(
+            version.file,
+            filename=version.filename,
+            content_type=mimetypes.guess_type(version.filename)[0],
+        )
     except FileNotFoundError as error:
         raise Http404 from error
-    response = FileResponse(handle, as_attachment=True, filename=version.filename)
     response["Content-Security-Policy"] = "default-src 'none'"
-    response["X-Content-Type-Options"] = "nosniff"
-    if private:
-        never_cache_response(response)
     return response

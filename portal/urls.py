@@ -8,7 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from kit_adherents import media
 from search import views as search_views
 
-from . import views
+from . import health, views
 from .accounts.views import OldSignInRedirect
 
 urlpatterns = [
@@ -32,6 +32,9 @@ urlpatterns = [
     path("", include("bourse.chains.urls")),
     path("", include("bourse.tenants.urls")),
     path("favicon.ico", views.favicon, name="favicon"),
+    # Load balancers' probes (portal/health.py): alive, and ready to serve.
+    path("sante/", health.alive, name="health_alive"),
+    path("sante/pret/", health.ready, name="health_ready"),
 ]
 
 if settings.BENCH_ENDPOINTS:  # bench/run.py's servers only (portal.settings.bench)

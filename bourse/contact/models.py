@@ -11,6 +11,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.storage import private_storage
+
 
 class SenderKind(models.TextChoices):
     REGISTERED_TENANT = "locataire_inscrit", _("Locataire inscrit sur la plateforme")
@@ -128,7 +130,11 @@ class ContactMessage(models.Model):
     topic = models.CharField(_("objet"), max_length=20, choices=Topic.choices)
     body = models.TextField(_("message"))
     attachment = models.FileField(
-        _("pièce jointe"), upload_to=attachment_path, blank=True, max_length=300
+        _("pièce jointe"),
+        upload_to=attachment_path,
+        blank=True,
+        max_length=300,
+        storage=private_storage,
     )
     attachment_name = models.CharField(_("nom de la pièce jointe"), max_length=255, blank=True)
     consent_at = models.DateTimeField(_("consentement donné le"))

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.paginator import Paginator
 from django.forms.utils import ErrorDict
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
@@ -18,6 +18,7 @@ from django_ratelimit.core import get_usage
 from bourse.audit.log import record_access
 from bourse.audit.models import Screen
 from portal.http import never_cache_response
+from portal.storage import private_file_response
 
 from . import access, services
 from .forms import ContactForm, OptionalTextActionForm
@@ -134,14 +135,11 @@ def attachment(request, pk):
         raise Http404
     record_access(request, screen=Screen.CONTACT_MESSAGE, reference=message.reference)
     content_type = mimetypes.guess_type(message.attachment.name)[0] or "application/octet-stream"
-    response = FileResponse(
-        message.attachment.open("rb"),
+    return private_file_response(
+        message.attachment,
         content_type=content_type,
-        as_attachment=True,
         filename=f"{message.reference}-{message.attachment.name.rsplit('/', 1)[-1]}",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return never_cache_response(response)
 
 
 # --- Landlord staff: the requests forwarded to their organisation ---------------

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bourse.models import ActorKind, Commune, Dwelling, Landlord, Typology
 from portal.models import OutboxMessage
+from portal.storage import private_storage
 
 TYPOLOGY_FIELDS = {
     Typology.T1: "wants_t1",
@@ -440,7 +441,9 @@ class ListingPhoto(models.Model):
     """
 
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="photos")
-    file = models.FileField(_("fichier"), upload_to=photo_path, max_length=200, blank=True)
+    file = models.FileField(
+        _("fichier"), upload_to=photo_path, max_length=200, blank=True, storage=private_storage
+    )
     caption = models.CharField(_("légende"), max_length=150, blank=True)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)

@@ -13,6 +13,7 @@ from django.utils.csp import CSP
 from portal.csp import tile_source
 
 from .env import env_bool, env_int, env_list, env_str
+from .media import media_storages_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -193,6 +194,7 @@ PAGE_CACHE_SKIP_PREFIXES = (
     "/connexion/",
     "/contact/",
     "/_bench/",
+    "/sante/",  # health probes (portal/health.py): never cached, never looked up
 )
 
 # Patrimoine files (bourse): upload limits and the drop-folder sync.
@@ -324,8 +326,10 @@ STATICFILES_FINDERS = [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Uploads on the local disk, or in an S3-compatible bucket with MEDIA_STORAGE=s3
+# (portal/settings/media.py: "default" for Wagtail's files, "private" for the rest).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **media_storages_from_env(),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.files import File
 from django.db import transaction
-from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
+from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,6 +26,7 @@ from bourse.permissions import landlord_from_request, staff_required
 from bourse.staff.context import staff_context
 from bourse.tasks import import_patrimoine
 from portal.http import Echo, page_of, query_without_page
+from portal.storage import private_file_response
 
 from ..columns import COLUMNS
 from ..forms import PatrimoineUploadForm
@@ -239,17 +240,9 @@ def import_report(request, pk):
 def import_file(request, pk):
     imp = visible_import(request, pk)
     try:
-        handle = imp.file.open("rb")
+        return private_file_response(imp.file, filename=imp.original_name or f"patrimoine-{imp.pk}")
     except (FileNotFoundError, OSError, ValueError) as error:
         raise Http404 from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=imp.original_name or f"patrimoine-{imp.pk}",
-        content_type="application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @require_POST
