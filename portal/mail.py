@@ -26,7 +26,10 @@ def queue_email(
     from_email: str | None = None,
     reply_to: list[str] | None = None,
     kind: str = "",
+    attachments: list[tuple[str, str, str]] | None = None,
 ) -> OutboundEmail:
+    """Store the mail; ``attachments`` are text files ``(filename, content, mimetype)``
+    (a calendar invitation)."""
     email = OutboundEmail.objects.create(
         to=[_one_line(address) for address in to],
         subject=_one_line(subject),
@@ -35,6 +38,10 @@ def queue_email(
         from_email=_one_line(from_email or settings.DEFAULT_FROM_EMAIL),
         reply_to=[_one_line(address) for address in (reply_to or [])],
         kind=kind,
+        attachments=[
+            {"filename": _one_line(name), "content": content, "mimetype": _one_line(mimetype)}
+            for name, content, mimetype in (attachments or [])
+        ],
     )
     transaction.on_commit(lambda: dispatch(email.pk))
     return email

@@ -34,6 +34,8 @@ class OutboundEmail(OutboxMessage):
     subject = models.CharField(_("objet"), max_length=255)
     body = models.TextField(_("texte"))
     html_body = models.TextField(_("HTML"), blank=True)
+    # Text attachments, e.g. a calendar invitation: [{"filename", "content", "mimetype"}].
+    attachments = models.JSONField(_("pièces jointes"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("e-mail sortant")

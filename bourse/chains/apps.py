@@ -11,6 +11,7 @@ class ChainsConfig(AppConfig):
     def ready(self):
         from bourse.tenants import alerts
 
-        from . import services, signals  # noqa: F401
+        from . import services, signals, visits  # noqa: F401
 
         alerts.chain_proposals_for = services.new_proposals_for  # the digest's chain section
+        visits.connect()  # the visits of an accepted chain (bourse.visits.contexts)

@@ -377,7 +377,8 @@ def anonymise(profile: TenantProfile, staff_user, *, actor_kind=None) -> TenantP
             mail.to = [a for a in mail.to if a.lower() != old_email.lower()] or ["anonyme@invalid"]
             mail.body = ANONYMISED_TEXT
             mail.html_body = ""
-            mail.save(update_fields=["to", "body", "html_body"])
+            mail.attachments = []  # a visit's calendar invitation names the tenant
+            mail.save(update_fields=["to", "body", "html_body", "attachments"])
     lifecycle.record(
         listing,
         EventKind.ANONYMISED,

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "bourse.contact",
     "bourse.exchanges",
     "bourse.tenants",
+    "bourse.visits",
     "bourse.chains",
     "bourse.stats",
     "bourse.partners",
@@ -266,6 +267,11 @@ RETENTION_ACCESS_LOG_MONTHS = env_int("RETENTION_ACCESS_LOG_MONTHS", 12)
 CELERY_BEAT_SCHEDULE["privacy-purge-personal-data"] = {
     "task": "bourse.privacy.tasks.purge_personal_data",
     "schedule": crontab(hour=4, minute=10),
+}
+# Visits (bourse/visits/): the reminders of tomorrow's visits, every hour (never twice).
+CELERY_BEAT_SCHEDULE["visits-send-reminders"] = {
+    "task": "bourse.visits.tasks.send_visit_reminders",
+    "schedule": crontab(minute=5),
 }
 # Exchange chains (bourse/chains/): nightly search, and a run soon after a listing changes.
 CHAINS_MAX_OPEN_PROPOSALS_PER_LISTING = env_int("CHAINS_MAX_OPEN_PROPOSALS_PER_LISTING", 2)

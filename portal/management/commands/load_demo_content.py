@@ -17,6 +17,7 @@ from bourse import demo as bourse_demo
 from bourse.exchanges import demo as exchanges_demo
 from bourse.tenants import demo as tenants_demo
 from bourse.tenants import exchange_files as tenants_exchange_files
+from bourse.visits import demo as visits_demo
 from home import demo as home_demo
 from kit_adherents import demo as kit_demo
 from news import demo as news_demo
@@ -41,6 +42,7 @@ class Command(BaseCommand):
             # The demo pair that agreed and entered its NURs gets its exchange file.
             tenants_exchange_files.open_ready_files(notify=False)
             call_command("find_chains", verbosity=0)  # chain proposals for the demo tenants
+            visits_demo.load()  # a confirmed visit and a proposed one
             call_command("recompute_statistics", verbosity=0)
         call_command("update_index", verbosity=0)
         # Renditions of images loaded earlier, before their specs were registered.
