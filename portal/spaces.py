@@ -83,6 +83,22 @@ def register(space: Space) -> Space:
     return space
 
 
+# The header's notices beside the account menu (« Messages (2) »): key → a callable
+# given the user, returning {"label", "url", "count"} or None (not shown).
+_HEADER_NOTICES: dict[str, Callable[[object], dict | None]] = {}
+
+
+def register_header_notice(key: str, notice: Callable[[object], dict | None]) -> None:
+    """Add (or replace, by key) a header notice; called from ``AppConfig.ready()``."""
+    _HEADER_NOTICES[key] = notice
+
+
+def header_notices(user) -> list[dict]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return [item for notice in _HEADER_NOTICES.values() if (item := notice(user))]
+
+
 def _user_key(user_id) -> str:
     return f"spaces:user:{user_id}"
 

@@ -31,6 +31,7 @@ urlpatterns = [
     path("dossiers/", include("bourse.exchanges.urls")),
     path("", include("bourse.chains.urls")),
     path("", include("bourse.visits.urls")),
+    path("", include("bourse.conversations.urls")),
     path("", include("bourse.tenants.urls")),
     path("favicon.ico", views.favicon, name="favicon"),
     # Load balancers' probes (portal/health.py): alive, and ready to serve.

@@ -9,9 +9,11 @@ class ChainsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from bourse.conversations import services as conversations
         from bourse.tenants import alerts
 
-        from . import services, signals, visits  # noqa: F401
+        from . import conversation, services, signals, visits  # noqa: F401
 
         alerts.chain_proposals_for = services.new_proposals_for  # the digest's chain section
         visits.connect()  # the visits of an accepted chain (bourse.visits.contexts)
+        conversations.STATE_READERS["chain"] = conversation.ended_at  # open while the chain is

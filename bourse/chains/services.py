@@ -41,6 +41,7 @@ from bourse.tenants import contacts, matching
 from bourse.tenants.matching import searchable_listings
 from bourse.tenants.models import TYPOLOGY_FIELDS, Listing
 
+from . import conversation as chain_conversation
 from . import graph as chain_graph
 from .models import Answer, ChainMember, ChainProposal, EndReason, ProposalStatus
 
@@ -373,6 +374,8 @@ def accept(proposal_id: int, profile, nur: str = "", *, now=None) -> ChainPropos
     member.answer = Answer.ACCEPTED
     member.answered_at = now
     member.save(update_fields=["answer", "answered_at"])
+    # From the first acceptance the households may talk (pseudonymous conversation).
+    chain_conversation.conversation_for(proposal)
     if not proposal.members.exclude(answer=Answer.ACCEPTED).exists():
         open_file(proposal, opened_by=profile.user, now=now)
     return proposal

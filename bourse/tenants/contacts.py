@@ -55,6 +55,11 @@ def open_request_between(a: TenantProfile, b: TenantProfile):
     )
 
 
+# Checks of the apps above (sender, receiver) → a French refusal or None: the
+# conversations' blocks (``bourse.conversations`` fills it from its ``ready()``).
+refusal_checks: list = []
+
+
 def contact_refusal(sender: TenantProfile, listing) -> str | None:
     """Why ``sender`` may not write to the tenant of ``listing``, or None."""
     receiver = listing.tenant
@@ -76,6 +81,10 @@ def contact_refusal(sender: TenantProfile, listing) -> str | None:
         return _("Cette annonce n’est pas active : elle ne peut pas recevoir de demande.")
     if receiver.anonymised_at is not None or not lifecycle.tenant_is_eligible(receiver):
         return _("Cette annonce n’est pas active : elle ne peut pas recevoir de demande.")
+    for check in refusal_checks:
+        refusal = check(sender, receiver)
+        if refusal:
+            return refusal
     if open_request_between(sender, receiver) is not None:
         return _("Vous êtes déjà en contact avec ce locataire : voyez vos demandes.")
     since = timezone.now() - timedelta(days=1)

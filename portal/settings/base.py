@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "bourse.contact",
     "bourse.exchanges",
     "bourse.tenants",
+    "bourse.conversations",
     "bourse.visits",
     "bourse.chains",
     "bourse.stats",
@@ -237,6 +238,17 @@ TENANT_RANKING_CACHE_SECONDS = env_int("TENANT_RANKING_CACHE_SECONDS", 120)
 CELERY_BEAT_SCHEDULE["tenants-daily-account-jobs"] = {
     "task": "bourse.tenants.tasks.daily_account_jobs",
     "schedule": crontab(hour=3, minute=30),
+}
+# Conversations between households (bourse/conversations/): at most one new-message
+# notice per conversation per CONVERSATION_NOTICE_HOURS while unread; messages per
+# sender (django-ratelimit); kept CONVERSATION_RETENTION_DAYS after the request ended
+# or the file closed, then blanked by the daily purge.
+CONVERSATION_NOTICE_HOURS = float(env_str("CONVERSATION_NOTICE_HOURS", "3"))
+CONVERSATION_MESSAGE_RATE = env_str("CONVERSATION_MESSAGE_RATE", "20/10m")
+CONVERSATION_RETENTION_DAYS = env_int("CONVERSATION_RETENTION_DAYS", 365)
+CELERY_BEAT_SCHEDULE["conversations-purge"] = {
+    "task": "bourse.conversations.tasks.purge_conversations",
+    "schedule": crontab(hour=4, minute=20),
 }
 # Alerts by SMS (bourse/tenants/sms.py): console by default; a provider's HTTP API with
 # SMS_BACKEND=bourse.tenants.sms.HttpBackend and the three SMS_HTTP_* / SMS_SENDER values.

@@ -2,7 +2,7 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 
-from portal.spaces import spaces_for
+from portal.spaces import header_notices, spaces_for
 
 register = template.Library()
 
@@ -18,6 +18,7 @@ def account_menu(context):
     return {
         "user": user,
         "spaces": [(space.label, space.url()) for space in spaces_for(user)],
+        "notices": header_notices(user),
         "login_url": settings.LOGIN_URL,
         "next": next_path,
         "csrf_token": context.get("csrf_token"),
