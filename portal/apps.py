@@ -9,10 +9,11 @@ class PortalConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from . import renditions
+        from . import folding, renditions
         from .spaces import Space, connect_account_signals, register
 
         connect_account_signals()
+        folding.connect()
         renditions.connect()
         user_logged_in.connect(
             prepare_admin_profile, dispatch_uid="portal.prepare_admin_profile", weak=False

@@ -431,7 +431,9 @@ WAGTAILEMBEDS_FINDERS: list = []  # no call to third-party oEmbed services
 WAGTAILSEARCH_BACKENDS = {
     "default": {
         "BACKEND": "wagtail.search.backends.database",
-        "SEARCH_CONFIG": "french",
+        # PostgreSQL: French stemming after unaccent (portal/migrations/0002_unaccent);
+        # SQLite's FTS5 ignores it (its tokenizer removes diacritics).
+        "SEARCH_CONFIG": "french_unaccent",
     }
 }
 WAGTAIL_PASSWORD_REQUIRED_TEMPLATE = "password_required.html"  # noqa: S105
