@@ -42,6 +42,15 @@ class UserFactory(DjangoModelFactory):
     password = Password(PASSWORD)
 
 
+class TenantUserFactory(UserFactory):
+    """A tenant's account, without a profile (the exchange-file tests give each
+    household its account; ``tests/tenants`` build whole tenants)."""
+
+    username = factory.Sequence(lambda n: f"locataire-{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@locataire.example")
+    first_name = "Loc"
+
+
 class StaffFactory(UserFactory):
     """A bourse account in ``role`` (``bourse.permissions.set_staff_role``): an agent
     by default; landlord staff need a ``landlord``, partners a ``reservataire``."""
@@ -57,6 +66,15 @@ class StaffFactory(UserFactory):
         user = super()._create(model_class, *args, **kwargs)
         set_staff_role(user, role, landlord, reservataire)
         return user
+
+
+class PartnerFactory(StaffFactory):
+    """A partner of the State (a reservataire's account): give its ``reservataire``."""
+
+    email = factory.LazyAttribute(lambda user: f"{user.username}@partenaire.example")
+    first_name = "Paule"
+    last_name = "Partenaire"
+    role = StaffRole.PARTNER
 
 
 class LandlordFactory(DjangoModelFactory):

@@ -72,11 +72,9 @@ def home(db):
     from wagtail.models import Site
 
     from home.demo import ensure_root
-    from home.models import HomePage
+    from home.factories import HomePageFactory
 
-    root = ensure_root()
-    page = HomePage(title="Accueil", slug="accueil", headline="Échangez votre logement")
-    root.add_child(instance=page)
+    page = HomePageFactory(parent=ensure_root())
     page.save_revision().publish()
     Site.objects.update_or_create(
         is_default_site=True,

@@ -14,6 +14,9 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Tasks run in-process in tests; tests that exercise the real broker start a worker.
 CELERY_TASK_ALWAYS_EAGER = True
-MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT", "/tmp/eh-test-media"))  # noqa: S108
+# One folder per pytest-xdist worker: a worker's clean-up never removes another's files.
+MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT", "/tmp/eh-test-media")) / os.environ.get(  # noqa: S108
+    "PYTEST_XDIST_WORKER", "main"
+)
 if REDIS_URL:
     CACHES["default"]["KEY_PREFIX"] = f"eh-test-{os.getpid()}"

@@ -10,8 +10,9 @@ import io
 import pytest
 from playwright.sync_api import expect
 
+from bourse.factories import PartnerFactory
 from bourse.territories import ensure_reference_data
-from tests.partners.conftest import SURNAME, exchange, html_tables, make_partner
+from tests.partners.conftest import SURNAME, exchange, html_tables
 
 from .conftest import assert_no_axe_violations
 from .signin import fill_sign_in
@@ -37,7 +38,7 @@ def world(live_server, home):
     exchange([(a, "93048", "etat"), (b, "75111", "commune")], completed_on=dt.date(2024, 3, 5))
     exchange([(a, "93066", "etat"), (b, "75112", "etat")], completed_on=dt.date(2024, 5, 6))
     recompute_statistics()
-    partner = make_partner("partenaire-etat", state)
+    partner = PartnerFactory(username="partenaire-etat", reservataire=state)
     partner.set_password(PASSWORD)
     partner.save(update_fields=["password"])
     return partner

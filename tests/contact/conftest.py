@@ -1,8 +1,7 @@
 import pytest
-from django.contrib.auth import get_user_model
 
-from bourse.factories import DwellingFactory, StaffFactory
-from bourse.models import Commune, Landlord, StaffRole
+from bourse.factories import DwellingFactory, LandlordFactory, StaffFactory, UserFactory
+from bourse.models import Commune, StaffRole
 
 SUPPORT_INBOX = "support-equipe@amo.example"
 SUPPORT_FROM = "Echanger Habiter <support-equipe@amo.example>"
@@ -21,32 +20,20 @@ def contact_settings(settings):
     return settings
 
 
-def has_contact_email_field() -> bool:
-    return any(f.name == "contact_email" for f in Landlord._meta.get_fields())
-
-
-def make_landlord(name, siret, contact_email=""):
-    landlord = Landlord.objects.create(name=name, siret=siret)
-    if contact_email and has_contact_email_field():
-        landlord.contact_email = contact_email
-        landlord.save()
-    return landlord
-
-
-def make_user(username, email="", **kwargs):
-    return get_user_model().objects.create_user(username, email=email, password="x", **kwargs)
-
-
 @pytest.fixture
 def landlord(db):
-    return make_landlord(
-        "Seine-Saint-Denis Habitat", "73282932000074", contact_email="demandes@ssdh.example"
+    return LandlordFactory(
+        name="Seine-Saint-Denis Habitat",
+        siret="73282932000074",
+        contact_email="demandes@ssdh.example",
     )
 
 
 @pytest.fixture
 def other_landlord(db):
-    return make_landlord("Paris Habitat", "34434421000051", contact_email="demandes@ph.example")
+    return LandlordFactory(
+        name="Paris Habitat", siret="34434421000051", contact_email="demandes@ph.example"
+    )
 
 
 @pytest.fixture
@@ -81,7 +68,7 @@ def other_agent(other_landlord):
 
 @pytest.fixture
 def support_user(db):
-    return make_user("support", email="", is_superuser=True, is_staff=True)
+    return UserFactory(username="support", email="", password="x", is_superuser=True, is_staff=True)
 
 
 @pytest.fixture

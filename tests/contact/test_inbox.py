@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from bourse.contact import services
 from bourse.contact.models import ContactEvent, ContactMessage, Status
+from bourse.factories import UserFactory
 from bourse.models import StaffProfile, StaffRole
 
-from .conftest import EDITOR, NO_REPLY, SUPPORT_FROM, TENANT_EMAIL, make_user
+from .conftest import EDITOR, NO_REPLY, SUPPORT_FROM, TENANT_EMAIL
 
 pytestmark = pytest.mark.django_db
 INBOX = "/admin/messages-de-contact/"
@@ -79,7 +80,7 @@ def test_age_and_handler_filters(client, support_user, messages_):
 
 
 def test_a_super_admin_profile_has_the_inbox(client, messages_):
-    user = make_user("amo", is_staff=True)
+    user = UserFactory(username="amo", email="", password="x", is_staff=True)
     StaffProfile.objects.create(user=user, role=StaffRole.SUPER_ADMIN)
     user.user_permissions.add(Permission.objects.get(codename="access_admin"))
     client.force_login(user)
@@ -183,7 +184,7 @@ def test_anonymous_visitors_cannot_reach_the_inbox(client, messages_):
 
 
 def test_a_tenant_or_plain_user_cannot_reach_the_inbox(client, messages_):
-    user = make_user("locataire", email=TENANT_EMAIL)
+    user = UserFactory(username="locataire", email=TENANT_EMAIL, password="x")
     user.user_permissions.add(Permission.objects.get(codename="access_admin"))
     client.force_login(user)
     assert client.get(INBOX).status_code in (302, 403, 404)

@@ -4,10 +4,10 @@ import pytest
 
 from bourse.contact.models import Destination
 from bourse.contact.services import route
-from bourse.factories import StaffFactory
+from bourse.factories import LandlordFactory, StaffFactory
 from bourse.models import StaffRole
 
-from .conftest import ContactDwellingFactory, has_contact_email_field, make_landlord
+from .conftest import ContactDwellingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -97,12 +97,12 @@ def test_tenant_file_without_matching_reference_goes_to_the_landlords_address(
         tenant_reference="INCONNU-1",
     )
     assert r.destination == Destination.LANDLORD and r.dwelling is None
-    expected = "demandes@ssdh.example" if has_contact_email_field() else "admin@ssdh.example"
+    expected = "demandes@ssdh.example"
     assert r.recipients == (expected,)
 
 
 def test_without_a_configured_address_the_landlords_administrators_get_it(commune):
-    landlord = make_landlord("Bailleur sans adresse", "73282932000074")
+    landlord = LandlordFactory(name="Bailleur sans adresse", siret="73282932000074")
     StaffFactory(
         username="adm-b",
         landlord=landlord,
@@ -125,7 +125,7 @@ def test_without_a_configured_address_the_landlords_administrators_get_it(commun
 
 
 def test_a_landlord_without_any_address_is_to_investigate(commune):
-    landlord = make_landlord("Bailleur injoignable", "73282932000074")
+    landlord = LandlordFactory(name="Bailleur injoignable", siret="73282932000074")
     r = route(sender_kind="locataire_inscrit", topic="situation", landlord=landlord)
     assert r.destination == Destination.SUPPORT and r.to_investigate
     assert r.landlord == landlord

@@ -6,11 +6,10 @@ import io
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from home.demo import get_or_create_child
 from home.editors import EDITORS, VALIDATORS, sync_editor_groups
+from home.factories import GroupMemberFactory
 from kit_adherents import demo as kit_demo
 from kit_adherents.models import KitIndexPage
 from news.models import NewsIndexPage, NewsPage, NewsTheme
@@ -58,22 +57,22 @@ def site(home):
     )
 
 
-def make_user(username, password, group_name, **extra):
-    user = get_user_model().objects.create_user(
-        username, f"{username}@echangerhabiter.example", password, **extra
-    )
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
-
-
 @pytest.fixture
 def editor(site):
-    return make_user("editeur", EDITOR_PASSWORD, EDITORS, first_name="Astrée", last_name="Doise")
+    return GroupMemberFactory(
+        username="editeur",
+        password=EDITOR_PASSWORD,
+        group=EDITORS,
+        first_name="Astrée",
+        last_name="Doise",
+    )
 
 
 @pytest.fixture
 def validator(site):
-    return make_user("validateur", VALIDATOR_PASSWORD, VALIDATORS, first_name="Valère")
+    return GroupMemberFactory(
+        username="validateur", password=VALIDATOR_PASSWORD, group=VALIDATORS, first_name="Valère"
+    )
 
 
 @pytest.fixture

@@ -11,18 +11,12 @@ from django.utils import timezone
 from bourse.exchanges import workflow
 from bourse.exchanges.api import open_exchange_file
 from bourse.exchanges.models import CalDecision, ExchangeFile, Step
-from bourse.factories import DwellingFactory, StaffFactory
+from bourse.factories import DwellingFactory, StaffFactory, TenantUserFactory
 from bourse.models import Landlord, Reservataire, StaffRole
 from bourse.permissions import set_staff_role
 
 User = get_user_model()
 PASSWORD = "Mot-de-passe-1"
-
-
-def make_tenant(username):
-    return User.objects.create_user(
-        username, email=f"{username}@locataire.example", password=PASSWORD, first_name="Loc"
-    )
 
 
 @pytest.fixture
@@ -57,7 +51,7 @@ def amo(db):
 
 @pytest.fixture
 def partner(db):
-    user = make_tenant("partenaire")
+    user = TenantUserFactory(username="partenaire")
     state = Reservataire.objects.create(kind="etat", name="État (DRIHL)")
     set_staff_role(user, StaffRole.PARTNER, reservataire=state)
     return user
@@ -65,7 +59,7 @@ def partner(db):
 
 @pytest.fixture
 def tenants(db):
-    return {key: make_tenant(f"locataire-{key}") for key in ("a", "b", "c")}
+    return {key: TenantUserFactory(username=f"locataire-{key}") for key in ("a", "b", "c")}
 
 
 @pytest.fixture

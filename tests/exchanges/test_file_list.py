@@ -15,10 +15,10 @@ from openpyxl import load_workbook
 from bourse.exchanges import access, deadlines, file_list
 from bourse.exchanges.api import open_exchange_file
 from bourse.exchanges.models import ExchangeFile, Step
-from bourse.factories import DwellingFactory
+from bourse.factories import DwellingFactory, TenantUserFactory
 from bourse.models import Commune
 
-from .conftest import make_tenant, nur
+from .conftest import nur
 
 TODAY = timezone.localdate()
 
@@ -41,7 +41,7 @@ def new_file(landlord_a, landlord_b, n, *, name=None, days=2, step=None, **field
             {
                 "dwelling_left": dwelling,
                 "nur": nur(n * 10 + side),
-                "tenant_user": make_tenant(f"t{n}-{side}"),
+                "tenant_user": TenantUserFactory(username=f"t{n}-{side}"),
             }
         )
     file = open_exchange_file(parties, None, notify=False)

@@ -6,10 +6,10 @@ import pytest
 from django.utils import timezone
 
 from bourse.exchanges.models import CalDecision, ExchangeFile, Step
-from bourse.factories import DwellingFactory
+from bourse.factories import DwellingFactory, TenantUserFactory
 from bourse.models import Position, Reservataire
 
-from .conftest import advance, cal_dates, make_tenant, open_file
+from .conftest import advance, cal_dates, open_file
 
 TODAY = timezone.localdate()
 
@@ -41,7 +41,7 @@ def file_bc(landlords, tenants):
             ),
             "c": DwellingFactory(landlord=landlords["c"], commune_contingent=True),
         },
-        {"b": make_tenant("loc-b2"), "c": tenants["c"]},
+        {"b": TenantUserFactory(username="loc-b2"), "c": tenants["c"]},
         ("b", "c"),
     )
 

@@ -14,9 +14,9 @@ from bourse.exchanges.workflow import (
     WrongStep,
     perform,
 )
-from bourse.factories import DwellingFactory, StaffFactory
+from bourse.factories import DwellingFactory, StaffFactory, TenantUserFactory
 
-from .conftest import ORDER, advance, cal_dates, make_tenant, open_file
+from .conftest import ORDER, advance, cal_dates, open_file
 
 TODAY = timezone.localdate
 
@@ -331,7 +331,7 @@ def test_a_finished_exchange_cannot_be_closed(file2, amo):
 
 
 def test_a_tenant_of_the_file_renounces_with_a_reason(file, tenants, agents, amo):
-    outsider = make_tenant("x")
+    outsider = TenantUserFactory(username="x")
     advance(file, Step.INSTRUCTION, amo)
     assert workflow.can(file, tenants["a"], "renounce")
     for user in (outsider, agents["a"], amo):

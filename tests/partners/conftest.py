@@ -7,9 +7,8 @@ import datetime as dt
 import pytest
 
 from bourse.exchanges.models import ExchangeFile, ExchangeParty, Step
-from bourse.factories import DwellingFactory
-from bourse.models import Position, Reservataire, StaffRole
-from bourse.permissions import set_staff_role
+from bourse.factories import DwellingFactory, PartnerFactory
+from bourse.models import Position, Reservataire
 from bourse.stats.compute import recompute_statistics
 from tests.exchanges.conftest import (  # noqa: F401 (fixtures)
     PASSWORD,
@@ -17,7 +16,6 @@ from tests.exchanges.conftest import (  # noqa: F401 (fixtures)
     amo,
     landlord_admins,
     landlords,
-    make_tenant,
     tenants,
 )
 from tests.stats.conftest import aware, csv_rows, html_tables  # noqa: F401
@@ -46,19 +44,11 @@ def reservataires(db):
     }
 
 
-def make_partner(username, reservataire):
-    user = make_tenant(username)
-    user.first_name, user.last_name = "Paule", "Partenaire"
-    user.save()
-    set_staff_role(user, StaffRole.PARTNER, reservataire=reservataire)
-    return user
-
-
 @pytest.fixture
 def partners(reservataires):
     return {
-        "state": make_partner("partenaire-etat", reservataires["state"]),
-        "al": make_partner("partenaire-al", reservataires["al"]),
+        "state": PartnerFactory(username="partenaire-etat", reservataire=reservataires["state"]),
+        "al": PartnerFactory(username="partenaire-al", reservataire=reservataires["al"]),
     }
 
 

@@ -83,7 +83,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, db):
         ({"username": "partenaire-etat"}, "Cet identifiant est déjà utilisé."),
         ({"username": "a b"}, "L’identifiant ne peut contenir que des lettres"),
         ({"email": "pas-une-adresse"}, "Indiquez une adresse e-mail valide."),
-        ({"email": "partenaire-al@locataire.example"}, "Un compte existe déjà avec cette"),
+        ({"email": "partenaire-al@partenaire.example"}, "Un compte existe déjà avec cette"),
         ({"last_name": ""}, "Champ requis."),
     ],
 )
