@@ -47,7 +47,7 @@ class PatrimoineUploadForm(forms.Form):
         ),
     )
     dry_run = forms.BooleanField(
-        label=_("Simulation (dry run)"),
+        label=_("Simulation, sans rien enregistrer"),
         required=False,
         help_text=_(
             "Vérifie le fichier et montre ce qui changerait, sans rien modifier. "
