@@ -17,8 +17,9 @@
   revocable; ``visible_phones`` is the only place a number is read for another tenant.
 - ``report_message``: to the AMO's queue with the conversation (``MessageReport``).
 - ``block`` / ``blocked_between``: no more requests nor messages between the two.
-- ``purge_ended``: the retention rule (``CONVERSATION_RETENTION_DAYS`` after closing:
-  messages blanked, the conversation kept as a counted shell), idempotent.
+- ``ended_before`` / ``purge``: the retention rule (``RETENTION_CONVERSATION_MONTHS``
+  after closing: messages blanked, the conversation kept as a counted shell),
+  idempotent; a rule of ``bourse.privacy.retention.RULES``, applied by its daily job.
 """
 
 import re
@@ -65,8 +66,8 @@ def notice_hours() -> float:
     return float(getattr(settings, "CONVERSATION_NOTICE_HOURS", 3))
 
 
-def retention_days() -> int:
-    return int(getattr(settings, "CONVERSATION_RETENTION_DAYS", 365))
+def retention_months() -> int:
+    return int(getattr(settings, "RETENTION_CONVERSATION_MONTHS", 12))
 
 
 # --- Pseudonyms ----------------------------------------------------------------------------
@@ -498,20 +499,28 @@ def close_report(report: MessageReport, user, outcome: str = "") -> None:
 # --- Retention ------------------------------------------------------------------------------
 
 
-def purge_ended(now=None) -> int:
-    """The retention rule: a conversation closed ``retention_days()`` ago or more has
-    its messages blanked and its shared numbers forgotten; the conversation stays
-    (its households, dates and message count). Idempotent. Returns how many were purged."""
-    now = now or timezone.now()
+def sync_open_states() -> None:
+    """Record the closing of conversations whose subject ended without a signal (a
+    withdrawn request, a dissolved chain): the retention counts from ``closed_at``."""
     for conversation in Conversation.objects.filter(
         purged_at__isnull=True, closed_at__isnull=True
     ).select_related("contact_request__exchange_file"):
         sync_state(conversation)
-    cutoff = now - timedelta(days=retention_days())
+
+
+def ended_before(limit):
+    """Conversations closed before ``limit`` whose messages are still there (the
+    retention rule's candidates; open ones are never among them)."""
+    sync_open_states()
+    return Conversation.objects.filter(purged_at__isnull=True, closed_at__lt=limit)
+
+
+def purge(queryset, now=None) -> int:
+    """Blank the messages of these conversations and forget their shared numbers; each
+    conversation stays (its households, dates and message count). Idempotent."""
+    now = now or timezone.now()
     purged = 0
-    for conversation_id in Conversation.objects.filter(
-        purged_at__isnull=True, closed_at__lte=cutoff
-    ).values_list("pk", flat=True):
+    for conversation_id in queryset.values_list("pk", flat=True):
         with transaction.atomic():
             conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
             if conversation.purged_at is not None:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bourse.audit.models import AccessLogEntry
 from bourse.contact.models import ContactMessage
+from bourse.conversations import services as conversations
 from bourse.exchanges.models import (
     CLOSED_STEPS,
     OPEN_STEPS,
@@ -273,9 +274,19 @@ RULES: list[Rule] = [
         candidates=old_access_log,
         apply=delete_access_log,
     ),
+    Rule(
+        key="conversations",
+        data=_("Conversations entre locataires et numéros partagés"),
+        start=_("depuis la fin de la demande de contact ou de la chaîne, ou la clôture du dossier"),
+        action=_(
+            "Messages effacés et numéros partagés oubliés ; la conversation reste comptée, "
+            "sans texte."
+        ),
+        setting="RETENTION_CONVERSATION_MONTHS",
+        candidates=conversations.ended_before,
+        apply=conversations.purge,
+    ),
 ]
-# The conversations between tenants (bourse.conversations) add their rule above once
-# that app provides its purge: Rule(key="conversations", ..., candidates=..., apply=...).
 RULES_BY_KEY = {rule.key: rule for rule in RULES}
 
 

@@ -241,15 +241,11 @@ CELERY_BEAT_SCHEDULE["tenants-daily-account-jobs"] = {
 }
 # Conversations between households (bourse/conversations/): at most one new-message
 # notice per conversation per CONVERSATION_NOTICE_HOURS while unread; messages per
-# sender (django-ratelimit); kept CONVERSATION_RETENTION_DAYS after the request ended
-# or the file closed, then blanked by the daily purge.
+# sender (django-ratelimit); kept RETENTION_CONVERSATION_MONTHS after the request ended
+# or the file closed, then blanked by the daily retention job (bourse.privacy.retention).
 CONVERSATION_NOTICE_HOURS = float(env_str("CONVERSATION_NOTICE_HOURS", "3"))
 CONVERSATION_MESSAGE_RATE = env_str("CONVERSATION_MESSAGE_RATE", "20/10m")
-CONVERSATION_RETENTION_DAYS = env_int("CONVERSATION_RETENTION_DAYS", 365)
-CELERY_BEAT_SCHEDULE["conversations-purge"] = {
-    "task": "bourse.conversations.tasks.purge_conversations",
-    "schedule": crontab(hour=4, minute=20),
-}
+RETENTION_CONVERSATION_MONTHS = env_int("RETENTION_CONVERSATION_MONTHS", 12)
 # Alerts by SMS (bourse/tenants/sms.py): console by default; a provider's HTTP API with
 # SMS_BACKEND=bourse.tenants.sms.HttpBackend and the three SMS_HTTP_* / SMS_SENDER values.
 SMS_BACKEND = env_str("SMS_BACKEND", "bourse.tenants.sms.ConsoleBackend")

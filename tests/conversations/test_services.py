@@ -2,6 +2,7 @@
 and its file are, pseudonyms, messages (masked, bad input), read state and unread counts,
 the notice throttle (mail, SMS), numbers shared on purpose, reports, blocks, retention."""
 
+import datetime as dt
 from datetime import timedelta
 
 import pytest
@@ -16,6 +17,7 @@ from bourse.conversations.models import (
     MessagingPreferences,
     PhoneShare,
 )
+from bourse.privacy import retention
 from bourse.tenants import contacts, sms
 from bourse.tenants.models import ContactStatus, OutboundSms
 from portal.models import OutboundEmail
@@ -233,32 +235,46 @@ def test_block_stops_messages_both_ways_and_new_requests(
 # --- Retention ------------------------------------------------------------------------------------
 
 
+def purge_on(day):
+    """The daily retention job's conversation rule, run on ``day`` (Paris)."""
+    rule = retention.RULES_BY_KEY["conversations"]
+    return rule.apply(rule.candidates(retention.cutoff(rule.months, day)))
+
+
 def test_purge_on_the_edge_day_and_idempotent(
     conversation, request_obj, tenant, other_tenant, settings
 ):
-    settings.CONVERSATION_RETENTION_DAYS = 365
+    settings.RETENTION_CONVERSATION_MONTHS = 12
     services.post_message(conversation, tenant, "Mon adresse : 12 rue des Lilas")
     services.share_phone(conversation, tenant, other_tenant)
     services.report_message(conversation.messages.last(), other_tenant, "motif")
     contacts.withdraw(request_obj, tenant)
-    conversation.refresh_from_db()
-    closed = conversation.closed_at
-    assert closed is not None
-    assert services.purge_ended(now=closed + timedelta(days=365) - timedelta(seconds=1)) == 0
+    Conversation.objects.filter(pk=conversation.pk).update(
+        closed_at=timezone.make_aware(dt.datetime(2025, 3, 14, 18, 30))
+    )
+    assert purge_on(dt.date(2026, 3, 13)) == 0  # the day before: kept
     assert Message.objects.filter(conversation=conversation).exclude(body="").count() == 2
-    assert services.purge_ended(now=closed + timedelta(days=365)) == 1
+    assert purge_on(dt.date(2026, 3, 14)) == 1  # twelve months after the day it closed
     conversation.refresh_from_db()
     assert conversation.purged_at is not None and conversation.message_count == 2
     assert set(conversation.messages.values_list("body", flat=True)) == {""}
     assert not PhoneShare.objects.exclude(phone="").exists()
     assert set(MessageReport.objects.values_list("reason", flat=True)) == {""}
-    assert services.purge_ended(now=closed + timedelta(days=400)) == 0  # idempotent
+    assert purge_on(dt.date(2026, 6, 1)) == 0  # idempotent
     # The shell stays: counted, read-only.
     assert Conversation.objects.filter(pk=conversation.pk).exists()
     assert not services.is_open(conversation)
 
 
+def test_a_withdrawal_without_signal_is_seen_by_the_job(conversation, request_obj):
+    ContactRequestModel = type(request_obj)
+    ContactRequestModel.objects.filter(pk=request_obj.pk).update(status=ContactStatus.WITHDRAWN)
+    assert services.ended_before(timezone.now() + timedelta(days=1)).count() == 1
+    conversation.refresh_from_db()
+    assert conversation.closed_at is not None
+
+
 def test_open_conversations_are_never_purged(conversation, tenant):
     services.post_message(conversation, tenant, "Toujours là")
-    assert services.purge_ended(now=timezone.now() + timedelta(days=3000)) == 0
+    assert purge_on(timezone.localdate() + timedelta(days=3000)) == 0
     assert conversation.messages.exclude(body="").count() == 2
