@@ -14,6 +14,7 @@ from django.db import transaction
 from wagtail.images import get_image_model
 
 from bourse import demo as bourse_demo
+from bourse.conversations import demo as conversations_demo
 from bourse.exchanges import demo as exchanges_demo
 from bourse.tenants import demo as tenants_demo
 from bourse.tenants import exchange_files as tenants_exchange_files
@@ -42,6 +43,7 @@ class Command(BaseCommand):
             # The demo pair that agreed and entered its NURs gets its exchange file.
             tenants_exchange_files.open_ready_files(notify=False)
             call_command("find_chains", verbosity=0)  # chain proposals for the demo tenants
+            conversations_demo.load()  # messages, a masked number and a shared one
             visits_demo.load()  # a confirmed visit and a proposed one
             call_command("recompute_statistics", verbosity=0)
         call_command("update_index", verbosity=0)
