@@ -9,7 +9,7 @@ PORT ?= 8000
 # make test runs the suite on every core (pytest-xdist); PYTEST_WORKERS=0 runs it in one process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test install migrate demo serve lint format bench check clean
+.PHONY: run test install migrate demo serve lint format bench check clean css
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)
@@ -52,6 +52,12 @@ format: install
 ## make bench: figures printed by bench/run.py (needs PostgreSQL and Redis for some)
 bench: install
 	$(PY) bench/run.py
+
+## make css: Bootstrap cut down to the classes the templates use (PurgeCSS, npm into .cache/;
+## the result static/vendor/bootstrap/bootstrap.purged.min.css is committed)
+css:
+	npm install --silent --no-audit --no-fund --prefix .cache/purgecss purgecss@8.0.0
+	.cache/purgecss/node_modules/.bin/purgecss --config scripts/purgecss.config.cjs
 
 clean:
 	rm -rf $(VENV) staticfiles
