@@ -445,6 +445,23 @@ class FAQBlock(blocks.StructBlock):
         }
 
 
+class RetentionTableBlock(blocks.StaticBlock):
+    """The retention table of personal data, as the portal applies it: the page
+    shows what the code does, so the two never disagree. Its template
+    (``templates/blocks/retention_table_block.html``) draws the table provided by
+    the bourse (``{% retention_table %}`` of ``bourse.privacy``): this module
+    knows nothing of the bourse."""
+
+    class Meta:
+        icon = "table"
+        label = _("Durées de conservation des données (tableau du portail)")
+        admin_text = _(
+            "Affiche le tableau des durées de conservation des données personnelles, "
+            "tenu à jour automatiquement par le portail."
+        )
+        template = "blocks/retention_table_block.html"
+
+
 COMMON_BLOCKS = [
     ("heading", HeadingBlock()),
     ("paragraph", ParagraphBlock()),
@@ -475,3 +492,10 @@ class BodyStreamBlock(blocks.StreamBlock):
 
     class Meta:
         label = _("Contenu")
+
+
+class StandardPageBodyBlock(BodyStreamBlock):
+    """A standard page's body: the common blocks, and the portal's retention table
+    (for the privacy notice)."""
+
+    retention_table = RetentionTableBlock()

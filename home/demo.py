@@ -106,6 +106,49 @@ def load_site() -> HomePage:
     return home
 
 
+PRIVACY_SLUG = "donnees-personnelles"
+PRIVACY_BODY = [
+    heading("Finalité"),
+    paragraph(
+        "<p>Vos données servent uniquement à la mise en relation des locataires "
+        "et au suivi des échanges par les bailleurs.</p>"
+    ),
+    heading("Combien de temps vos données sont conservées"),
+    paragraph(
+        "<p>Le portail applique chaque nuit les durées ci-dessous ; ce tableau est "
+        "celui qu’il applique réellement.</p>"
+    ),
+    ("retention_table", None),
+    heading("Qui consulte vos données"),
+    paragraph(
+        "<p>Seul le personnel de votre bailleur (et, pour les dossiers d’échange, celui "
+        "des bailleurs des autres foyers) et l’administrateur de la bourse voient vos "
+        "données. Chaque consultation de votre fiche, de votre dossier, de votre "
+        "accord d’échange ou de vos messages est enregistrée (qui, quand, quel écran) "
+        "et ce journal est conservé 12 mois.</p>"
+    ),
+    heading("Vos droits"),
+    paragraph(
+        "<p>Depuis votre espace locataire, rubrique « Mes données » :</p><ul>"
+        "<li><b>Télécharger mes données</b> : un fichier ZIP avec votre profil, votre "
+        "annonce et ses photos, vos demandes de contact, conversations, dossiers "
+        "d’échange, consentements et alertes, lisibles (JSON) et ouvrables dans un "
+        "tableur (CSV).</li>"
+        "<li><b>Supprimer mon compte</b> : vos données personnelles sont effacées "
+        "aussitôt et vous êtes déconnecté partout. Tant qu’un dossier d’échange est en "
+        "cours, la suppression est refusée : votre bailleur a besoin de vos données "
+        "pour le mener à terme.</li></ul>"
+    ),
+    heading("Contact"),
+    paragraph(
+        "<p>Pour exercer vos autres droits (accès, rectification, opposition, "
+        "limitation) ou pour toute question, adressez-vous à votre bailleur, ou "
+        "écrivez-nous au moyen du formulaire de contact du portail. Vous pouvez aussi "
+        "saisir la CNIL (www.cnil.fr).</p>"
+    ),
+]
+
+
 STANDARD_PAGES = [
     (
         "faq",
@@ -163,21 +206,10 @@ STANDARD_PAGES = [
         ],
     ),
     (
-        "donnees-personnelles",
+        PRIVACY_SLUG,
         "Données personnelles",
         "Comment vos données sont traitées sur le portail (RGPD).",
-        [
-            heading("Finalité"),
-            paragraph(
-                "<p>Vos données servent uniquement à la mise en relation des locataires "
-                "et au suivi des échanges par les bailleurs.</p>"
-            ),
-            heading("Vos droits"),
-            paragraph(
-                "<p>Vous pouvez demander l’accès, la rectification ou l’effacement de vos "
-                "données auprès de votre bailleur.</p>"
-            ),
-        ],
+        PRIVACY_BODY,
     ),
     (
         "charte",
@@ -205,6 +237,20 @@ def load_standard_pages(home: HomePage) -> None:
             body=body,
             last_reviewed=dt.date(2026, 11, 1),
         )
+    update_privacy_page(home)
+
+
+def update_privacy_page(home: HomePage) -> None:
+    """A privacy notice made before the retention table existed gets the new text
+    (once: a page that shows the table is left as the editors keep it)."""
+    page = home.get_children().filter(slug=PRIVACY_SLUG).first()
+    if page is None:
+        return
+    page = page.specific
+    if any(block.block_type == "retention_table" for block in page.body):
+        return
+    page.body = PRIVACY_BODY
+    page.save_revision().publish()
 
 
 def load_banner() -> None:

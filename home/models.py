@@ -8,7 +8,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from . import figures
-from .blocks import BodyStreamBlock
+from .blocks import StandardPageBodyBlock
 
 
 class BasePage(Page):
@@ -118,7 +118,7 @@ class StandardPage(BasePage):
     """FAQ, legal notice, accessibility statement, privacy notice, charter…"""
 
     intro = models.TextField(_("chapeau"), blank=True)
-    body = StreamField(BodyStreamBlock(), verbose_name=_("contenu"), blank=True)
+    body = StreamField(StandardPageBodyBlock(), verbose_name=_("contenu"), blank=True)
     last_reviewed = models.DateField(_("mise à jour le"), null=True, blank=True)
 
     content_panels = BasePage.content_panels + [

@@ -132,7 +132,7 @@ def listing_section(profile: TenantProfile) -> dict:
             "created_at",
         ],
     )
-    data[_("typologies recherchées")] = ", ".join(listing.wanted_typologies())
+    data[_("typologies recherchées")] = ", ".join(listing.wanted_typologies)
     data[_("communes recherchées")] = ", ".join(c.name for c in listing.wanted_communes.all())
     return data
 
