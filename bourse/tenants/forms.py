@@ -7,6 +7,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,7 @@ from bourse.contact.forms import single_line
 from bourse.contact_details import MASKING_NOTICE, PUBLISHED_NOTICE
 from bourse.exchanges.forms import NurForm  # noqa: F401 (the tenant area's NUR form)
 from bourse.models import Commune, Landlord, Typology
+from bourse.territories import commune_label, natural_sorted, resolve_places
 
 from .contacts import MESSAGE_MAX_LENGTH
 from .models import ExchangeReason, ListingStatus, ReportReason
@@ -225,27 +227,62 @@ class HousingSheetForm(forms.Form):
         return photos
 
 
-class CommuneMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name} ({obj.department})"
+MAX_WANTED_COMMUNES = 600  # a whole department fits (Seine-et-Marne: 507 communes)
 
 
-def commune_choices_grouped():
-    groups = {}
-    for pk, name, department in Commune.objects.order_by("department", "name").values_list(
-        "pk", "name", "department"
-    ):
-        groups.setdefault(department, []).append((pk, f"{name} ({department})"))
-    return [(_("Département %(d)s") % {"d": dep}, items) for dep, items in groups.items()]
+class CommunePicker(forms.Widget):
+    """The chosen communes as ticked boxes (the chips; untick to remove) and a text
+    box to add more by name, department or intercommunality (``communes_add``):
+    a plain form without JavaScript, the WAI-ARIA combobox of
+    ``tenants/communes.js`` with it. Only the chosen communes are sent, not 1 300."""
+
+    template_name = "tenants/widgets/commune_picker.html"
+    allow_multiple_selected = True
+
+    def value_from_datadict(self, data, files, name):
+        return data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return False  # an unticked list is a value: none chosen
+
+    def format_value(self, value):
+        if value is None:
+            return []
+        values = value if isinstance(value, (list, tuple)) else [value]
+        return [str(getattr(v, "pk", v)) for v in values if v not in (None, "")]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        pks = context["widget"]["value"]
+        rows = Commune.objects.filter(pk__in=pks).values_list("pk", "name", "department")
+        context["chosen"] = natural_sorted(
+            ({"pk": pk, "label": commune_label(name, dep)} for pk, name, dep in rows),
+            key=lambda row: row["label"],
+        )
+        context["suggest_url"] = reverse("tenants:commune_suggestions")
+        return context
 
 
 class CriteriaForm(forms.Form):
-    communes = CommuneMultipleChoiceField(
+    communes = forms.ModelMultipleChoiceField(
         label=_("Communes recherchées"),
         queryset=Commune.objects.all(),
-        widget=forms.SelectMultiple(attrs={"size": 10}),
-        help_text=_("Une à 30 communes. Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."),
-        error_messages={"required": _("Choisissez au moins une commune.")},
+        widget=CommunePicker,
+        required=False,
+    )
+    communes_add = forms.CharField(
+        label=_("Ajouter une commune, un département ou une intercommunalité"),
+        required=False,
+        max_length=2000,
+        widget=forms.TextInput(
+            attrs={
+                "class": "form-control",
+                "autocomplete": "off",
+                "aria-describedby": "aide-communes-ajout",
+                "data-commune-input": "",
+                "spellcheck": "false",
+            }
+        ),
     )
     typologies = forms.MultipleChoiceField(
         label=_("Typologies recherchées"),
@@ -277,15 +314,33 @@ class CriteriaForm(forms.Form):
         label=_("Logement adapté à la mobilité réduite indispensable"), required=False
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["communes"].widget.choices = commune_choices_grouped()
-
-    def clean_communes(self):
-        communes = self.cleaned_data["communes"]
-        if len(communes) > 30:
-            raise ValidationError(_("30 communes au maximum."))
-        return communes
+    def clean(self):
+        cleaned = super().clean()
+        chosen = list(cleaned.get("communes") or [])
+        resolved = resolve_places(cleaned.get("communes_add", ""))
+        if resolved.errors:
+            for error in resolved.errors:
+                self.add_error("communes_add", error)
+            return cleaned
+        known = {commune.pk for commune in chosen}
+        added = [pk for pk in dict.fromkeys(resolved.communes) if pk not in known]
+        communes = chosen + list(Commune.objects.filter(pk__in=added))
+        if not communes and "communes" not in self.errors:
+            self.add_error("communes", _("Choisissez au moins une commune."))
+        elif len(communes) > MAX_WANTED_COMMUNES:
+            self.add_error(
+                "communes",
+                _("%(max)s communes au maximum (vous en avez choisi %(count)s).")
+                % {"max": MAX_WANTED_COMMUNES, "count": len(communes)},
+            )
+        else:
+            cleaned["communes"] = communes
+            # Shown as chosen if the form comes back for another field's error.
+            if hasattr(self.data, "setlist"):
+                self.data = self.data.copy()
+                self.data.setlist("communes", [c.pk for c in communes])
+                self.data["communes_add"] = ""
+        return cleaned
 
 
 # --- Search, contact, report ----------------------------------------------------------------
@@ -301,12 +356,11 @@ def communes_with_listings() -> list[tuple[str, str]]:
     from .matching import searchable_listings
 
     def compute():
-        return list(
+        return natural_sorted(
             Commune.objects.filter(
                 pk__in=searchable_listings().exclude(commune__isnull=True).values("commune_id")
-            )
-            .order_by("name", "pk")
-            .values_list("pk", "name")
+            ).values_list("pk", "name"),
+            key=lambda row: row[1],
         )
 
     return cache.get_or_set(COMMUNES_CACHE_KEY, compute, 600)

@@ -57,6 +57,11 @@ urlpatterns = [
         name="photo_delete",
     ),
     path("locataire/etapes/criteres/", steps.step_criteria, name="step_criteria"),
+    path(
+        "locataire/communes/suggestions/",
+        steps.commune_suggestions,
+        name="commune_suggestions",
+    ),
     path("locataire/annonce/suspendre/", home.suspend, name="suspend"),
     path("locataire/annonce/reprendre/", home.resume, name="resume"),
     path("locataire/recherche/", search.search, name="search"),

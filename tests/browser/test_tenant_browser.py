@@ -106,7 +106,30 @@ def test_register_complete_the_steps_find_a_listing_and_contact(page, scene):
 
     expect(page).to_have_url(re.compile(r"/locataire/etapes/criteres/$"))
     assert_no_axe_violations(page, "étape 3")
-    page.get_by_label("Communes recherchées").select_option(["75111", "75112"])
+    # The communes combobox, with the keyboard only (WAI-ARIA combobox pattern).
+    combo = page.get_by_role("combobox", name=re.compile("Ajouter une commune"))
+    for typed, chosen in (
+        ("paris 11", "Paris 11e Arrondissement (75)"),
+        ("PARIS 12", "Paris 12e Arrondissement (75)"),
+        ("evry-cour", "Évry-Courcouronnes (91)"),
+    ):
+        combo.press_sequentially(typed)
+        expect(page.get_by_role("option", name=chosen)).to_be_visible()
+        expect(combo).to_have_attribute("aria-expanded", "true")
+        combo.press("ArrowDown")
+        expect(combo).to_have_attribute(
+            "aria-activedescendant", page.get_by_role("option", name=chosen).get_attribute("id")
+        )
+        combo.press("Enter")
+        expect(page.get_by_role("button", name=f"Retirer {chosen}")).to_be_visible()
+        expect(combo).to_have_value("")
+        expect(combo).to_have_attribute("aria-expanded", "false")
+    assert_no_axe_violations(page, "étape 3, communes choisies")
+    remove = page.get_by_role("button", name="Retirer Évry-Courcouronnes (91)")
+    remove.focus()
+    page.keyboard.press("Enter")
+    expect(remove).to_have_count(0)
+    expect(page.get_by_role("button", name="Retirer Paris 12e Arrondissement (75)")).to_be_focused()
     page.get_by_label("T4").check()
     page.get_by_role("button", name="Enregistrer mes critères").click()
 

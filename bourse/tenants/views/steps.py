@@ -3,12 +3,15 @@ and search criteria."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bourse.contact_details import masked_notice
+from bourse.models import Commune
+from bourse.territories import commune_label, place_suggestions
 
 from .. import services
 from ..forms import CriteriaForm, HousingSheetForm, ProfileForm
@@ -158,4 +161,32 @@ def step_criteria(request):
         request,
         "tenants/step_criteria.html",
         {"form": form, "steps": step_list(listing), "current": "criteria"},
+    )
+
+
+@tenant_required
+def commune_suggestions(request):
+    """The communes picker's suggestions for what the tenant types (JSON): departments,
+    communes and intercommunalities, accent-insensitive (``territories.place_suggestions``)."""
+    text = (request.GET.get("q") or "")[:100]
+    places = place_suggestions(text)
+    labels = {
+        pk: commune_label(name, department)
+        for pk, name, department in Commune.objects.filter(
+            pk__in={pk for place in places for pk in place.communes}
+        ).values_list("pk", "name", "department")
+    }
+    return JsonResponse(
+        {
+            "places": [
+                {
+                    "key": place.key,
+                    "label": place.label,
+                    "communes": [
+                        {"pk": pk, "label": labels[pk]} for pk in place.communes if pk in labels
+                    ],
+                }
+                for place in places
+            ]
+        }
     )

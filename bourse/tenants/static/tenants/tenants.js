@@ -1,5 +1,4 @@
-// Tenant area: focus the error summary, show/hide passwords, filter the communes list,
-// and show the chosen landlord's reference help only.
+// Tenant area: focus the error summary, show/hide passwords, and show the chosen landlord's reference help only.
 (function () {
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
@@ -13,18 +12,6 @@
         var show = input.type === "password";
         input.type = show ? "text" : "password";
         button.setAttribute("aria-pressed", show ? "true" : "false");
-      });
-    });
-
-    document.querySelectorAll("[data-filter-select]").forEach(function (box) {
-      var select = document.getElementById(box.getAttribute("data-filter-select"));
-      if (!select) { return; }
-      box.addEventListener("input", function () {
-        var needle = box.value.trim().toLocaleLowerCase("fr");
-        select.querySelectorAll("option").forEach(function (option) {
-          var text = option.textContent.toLocaleLowerCase("fr");
-          option.hidden = needle !== "" && text.indexOf(needle) === -1 && !option.selected;
-        });
       });
     });
 
