@@ -14,6 +14,7 @@ class Screen(models.TextChoices):
     PATRIMOINE_EXPORT = "patrimoine_export", _("export du patrimoine")
     IMPORT_REPORT = "import_report", _("rapport d’import du patrimoine")
     CONTACT_MESSAGE = "contact_message", _("message de contact")
+    CONVERSATION = "conversation", _("message signalé d’une conversation")
 
 
 class AccessLogEntry(models.Model):
