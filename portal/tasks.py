@@ -1,3 +1,5 @@
+from email.message import MIMEPart
+
 from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
 
@@ -11,6 +13,23 @@ class TemporaryMailError(outbox.TemporarySendError):
     pass
 
 
+def _attachment(stored: dict) -> MIMEPart:
+    """A stored text attachment, sent base64-encoded so that its bytes (the CRLF line
+    ends RFC 5545 requires of a calendar) reach the recipient unchanged."""
+    mimetype, *params = [part.strip() for part in stored["mimetype"].split(";")]
+    maintype, subtype = mimetype.split("/", 1)
+    part = MIMEPart()
+    part.set_content(
+        stored["content"].encode(),
+        maintype=maintype,
+        subtype=subtype,
+        params=dict(param.split("=", 1) for param in params if "=" in param),
+        disposition="attachment",
+        filename=stored["filename"],
+    )
+    return part
+
+
 def _transmit(email: OutboundEmail) -> None:
     message = EmailMultiAlternatives(
         subject=email.subject,
@@ -22,7 +41,7 @@ def _transmit(email: OutboundEmail) -> None:
     if email.html_body:
         message.attach_alternative(email.html_body, "text/html")
     for attachment in email.attachments or []:
-        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+        message.attach(_attachment(attachment))
     message.send()
 
 

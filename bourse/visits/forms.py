@@ -6,7 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 
-DURATION_CHOICES = [(30, "30 min"), (45, "45 min"), (60, "1 h"), (90, "1 h 30"), (120, "2 h")]
+DURATION_CHOICES = [
+    (30, _("30 min")),
+    (45, _("45 min")),
+    (60, _("1 h")),
+    (90, _("1 h 30")),
+    (120, _("2 h")),
+]
 
 
 class SlotsForm(forms.Form):

@@ -161,9 +161,14 @@ def test_the_confirmation_mail_is_sent_with_its_ics(
         services.pick(context_of(bruno), proposed, bruno, proposed.slots.first().pk)
     sent = [m for m in mail.outbox if "confirmée" in m.subject]
     assert len(sent) == 2
-    (name, content, mimetype) = sent[0].attachments[0]
-    assert name.endswith(".ics") and mimetype.startswith("text/calendar")
-    assert icalendar.Calendar.from_ical(content)["METHOD"] == "REQUEST"
+    (part,) = sent[0].attachments
+    assert part.get_filename().endswith(".ics")
+    assert part.get_content_type() == "text/calendar"
+    assert part.get_param("method") == "REQUEST"
+    raw = part.get_payload(decode=True)
+    assert b"\r\nBEGIN:VEVENT\r\n" in raw  # RFC 5545 line ends kept
+    assert icalendar.Calendar.from_ical(raw)["METHOD"] == "REQUEST"
+    assert "text/calendar" in sent[0].message().as_string()
 
 
 # --- Cancel, re-propose -----------------------------------------------------------------------

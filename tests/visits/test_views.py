@@ -184,7 +184,7 @@ def test_anonymous_is_sent_to_sign_in(client, confirmed):
     assert response.status_code == 302 and "/connexion/" in response.url
 
 
-def test_pages_write_nothing_on_get(client, confirmed, bruno, django_assert_max_num_queries):
+def test_pages_write_nothing_on_get(client, confirmed, bruno):
     client = signed_in(client, bruno)
     before = OutboundEmail.objects.count()
     for url in (
@@ -219,6 +219,18 @@ def test_dashboard_lists_visits_and_offers_the_outcome_after_the_slot(
     outcomes.record_outcome(accepted, bruno, interested=True, visited_on=dt.date.today())
     html = client.get(reverse("tenants:dashboard")).content.decode()
     assert "Noter le résultat de la visite" not in html
+
+
+def test_the_dashboard_tag_costs_one_query(rf, confirmed, bruno, django_assert_num_queries):
+    from django.template import Context, Template
+
+    request = rf.get("/locataire/")
+    request.tenant = bruno
+    with django_assert_num_queries(1):
+        html = Template("{% load visits_tags %}{% tenant_visits %}").render(
+            Context({"request": request})
+        )
+    assert "Visite du logement de Prénom1" in html
 
 
 def test_dashboard_asks_the_picker_to_choose(client, visit, bruno):
