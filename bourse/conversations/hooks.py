@@ -8,7 +8,7 @@ from bourse import dashboard
 from bourse import permissions as staff_permissions
 from bourse.exchanges.models import ExchangeFile
 from bourse.tenants import contacts
-from bourse.tenants.models import ContactRequest
+from bourse.tenants.models import ContactRequest, TenantProfile
 from bourse.tenants.permissions import tenant_profile
 from portal import spaces
 
@@ -31,8 +31,16 @@ def _file_saved(sender, instance, raw=False, **kwargs):
         services.sync_state(conversation)
 
 
+def _tenant_saved(sender, instance, raw=False, **kwargs):
+    if not raw and instance.anonymised_at is not None:
+        services.forget_tenant(instance)
+
+
 def header_notice(user):
-    """The header's « Messages » link with the unread count (tenants only)."""
+    """The header's « Messages » link with the unread count (tenants only: the cached
+    spaces say so without a query for the other accounts)."""
+    if not any(space.key == "tenant" for space in spaces.spaces_for(user)):
+        return None
     profile = tenant_profile(user)
     if profile is None:
         return None
@@ -49,6 +57,7 @@ def _reports_count(user):
 def connect() -> None:
     post_save.connect(_request_saved, sender=ContactRequest, dispatch_uid="conv-request")
     post_save.connect(_file_saved, sender=ExchangeFile, dispatch_uid="conv-file")
+    post_save.connect(_tenant_saved, sender=TenantProfile, dispatch_uid="conv-tenant")
     if services.request_refusal not in contacts.refusal_checks:
         contacts.refusal_checks.append(services.request_refusal)
     spaces.register_header_notice("conversations", header_notice)

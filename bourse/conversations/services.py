@@ -496,6 +496,18 @@ def close_report(report: MessageReport, user, outcome: str = "") -> None:
     )
 
 
+def forget_tenant(profile: TenantProfile) -> None:
+    """An anonymised tenant: the texts it wrote are blanked, its shared numbers and its
+    chosen name forgotten (the conversations stay, with their counts)."""
+    Message.objects.filter(sender=profile).exclude(body=PURGED_TEXT).update(body=PURGED_TEXT)
+    PhoneShare.objects.filter(Q(owner=profile) | Q(recipient=profile)).exclude(phone="").update(
+        phone="", revoked_at=timezone.now()
+    )
+    MessagingPreferences.objects.filter(tenant=profile).exclude(display_name="").update(
+        display_name=""
+    )
+
+
 # --- Retention ------------------------------------------------------------------------------
 
 

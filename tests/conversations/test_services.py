@@ -278,3 +278,14 @@ def test_open_conversations_are_never_purged(conversation, tenant):
     services.post_message(conversation, tenant, "Toujours là")
     assert purge_on(timezone.localdate() + timedelta(days=3000)) == 0
     assert conversation.messages.exclude(body="").count() == 2
+
+
+def test_anonymisation_blanks_the_tenant_texts_and_shares(conversation, tenant, other_tenant, amo):
+    from bourse.tenants import services as tenant_services
+
+    services.post_message(conversation, tenant, "Mon texte")
+    services.share_phone(conversation, tenant, other_tenant)
+    tenant_services.anonymise(tenant, amo)
+    assert not Message.objects.filter(sender=tenant).exclude(body="").exists()
+    assert services.visible_phones(conversation, other_tenant) == {}
+    assert services.pseudonym(type(tenant).objects.get(pk=tenant.pk)) == "Ménage anonymisé"
