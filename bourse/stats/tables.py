@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bourse.exchanges.alerts import RULES
+from bourse.territories import natural_key
 
 from . import charts
 from .models import DELAY_COLUMNS, DELAY_STEPS, CommuneStat, MonthlyStat, StatsRun
@@ -228,14 +229,14 @@ def commune_counts(filters: Filters) -> list[tuple[str, str, str, int]]:
     if filters.year:
         yearly = dict(rows.filter(year=filters.year).values_list("commune_id", "tenants_exchanged"))
         everyone = [(c, n, d, yearly.get(c, 0)) for c, n, d, _total in everyone]
-    return sorted(everyone, key=lambda row: (row[2], row[1], row[0]))
+    return sorted(everyone, key=lambda row: (row[2], natural_key(row[1]), row[0]))
 
 
 def communes_table(filters: Filters) -> Table:
     counts = commune_counts(filters)
     top = sorted(
         (row for row in counts if row[3] >= (SMALL_COUNT if filters.public else 1)),
-        key=lambda row: (-row[3], row[1]),
+        key=lambda row: (-row[3], natural_key(row[1])),
     )[:TOP_COMMUNES]
     description = _(
         "Locataires ayant échangé, par commune du logement quitté, sur toutes les communes "

@@ -58,3 +58,38 @@ def test_communes_matching_nothing():
     ensure_reference_data()
     assert not communes_matching("xyzzy").exists()
     assert not communes_matching("  -- ").exists()
+
+
+@pytest.mark.django_db
+def test_statistics_list_communes_in_natural_order():
+    from bourse.stats.models import CommuneStat
+    from bourse.stats.tables import Filters, commune_counts
+
+    ensure_reference_data()
+    for insee in ("75110", "75101", "75119", "75102", "75120"):
+        CommuneStat.objects.create(commune_id=insee, year=None, tenants_exchanged=3)
+    names = [row[1] for row in commune_counts(Filters(department="75"))]
+    assert names == [
+        "Paris 1er Arrondissement",
+        "Paris 2e Arrondissement",
+        "Paris 10e Arrondissement",
+        "Paris 19e Arrondissement",
+        "Paris 20e Arrondissement",
+    ]
+
+
+@pytest.mark.django_db
+def test_patrimoine_commune_filter_in_natural_order(client):
+    from bourse.factories import DwellingFactory, StaffFactory
+    from bourse.models import Landlord, StaffRole
+
+    ensure_reference_data()
+    landlord = Landlord.objects.create(name="Paris Habitat", siret="34434421000051")
+    for n, insee in enumerate(("75110", "75101", "75102"), start=1):
+        DwellingFactory(landlord=landlord, n=n, insee=insee)
+    client.force_login(StaffFactory(role=StaffRole.SUPER_ADMIN))
+    html = client.get("/bourse/espace-bailleur/patrimoine/").content.decode()
+    html = html[html.index('name="commune"') :]
+    html = html[: html.index("</select>")]
+    first, second, tenth = (html.index(f"Paris {n} Arrondissement") for n in ("1er", "2e", "10e"))
+    assert first < second < tenth

@@ -18,6 +18,7 @@ from bourse.eligibility import is_eligible, opposed_contingent
 from bourse.models import Commune, Dwelling, Position, Reservataire, ReservataireKind
 from bourse.permissions import landlord_from_request, staff_required
 from bourse.staff.context import staff_context
+from bourse.territories import natural_sorted
 from portal.http import Echo, page_of, query_without_page
 
 from ..columns import COLUMN_NAMES, COLUMNS
@@ -60,6 +61,13 @@ def dwellings(request):
         landlords=visible if permissions.is_super_admin(user) else None,
         communes=communes,
     )
+    commune = form.fields["commune"]  # the list in natural order (« Paris 2e » before « 10e »)
+    commune.choices = [
+        ("", commune.empty_label),
+        *natural_sorted(
+            ((c.pk, commune.label_from_instance(c)) for c in communes), key=lambda row: row[1]
+        ),
+    ]
     queryset = queryset.annotate(opposed=opposed_contingent(), position=position_subquery())
     if form.is_valid():
         queryset = filtered(queryset, form.cleaned_data)
