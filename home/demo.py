@@ -3,9 +3,12 @@ banner messages and the editor and validator accounts."""
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from wagtail.documents import get_document_model
 from wagtail.models import Collection, Locale, Page, Site
 
 from portal.siteurl import site_hostname_port, sync_default_site
@@ -47,6 +50,31 @@ def paragraph(html: str) -> tuple:
 
 def heading(text: str) -> tuple:
     return ("heading", {"text": text})
+
+
+# The demo's one video: 8 seconds, 640 × 360, no sound, 20 KB, made with ffmpeg
+# (a title card and the three steps of an exchange) and kept in the repository, so that
+# every video of the demo plays from the site itself.
+DEMO_VIDEO = settings.BASE_DIR / "static" / "demo" / "presentation-echanger-habiter.mp4"
+DEMO_VIDEO_TITLE = "Présentation d’Echanger Habiter (vidéo de démonstration, 8 s)"
+DEMO_VIDEO_TRANSCRIPT = (
+    "Sans son. Echanger Habiter : échanger son logement social en Île-de-France. "
+    "1. Je publie mon annonce. 2. Je contacte un autre locataire. "
+    "3. Nos bailleurs instruisent le dossier."
+)
+
+
+def demo_video(collection, **fields):
+    """The demo video as a document of ``collection`` (created once per collection)."""
+    Document = get_document_model()
+    found = Document.objects.filter(collection=collection, title=DEMO_VIDEO_TITLE).first()
+    if found is not None:
+        return found
+    document = Document(title=DEMO_VIDEO_TITLE, collection=collection, **fields)
+    document.file.save(DEMO_VIDEO.name, ContentFile(DEMO_VIDEO.read_bytes()), save=False)
+    document._set_document_file_metadata()
+    document.save()
+    return document
 
 
 def ensure_root() -> Page:

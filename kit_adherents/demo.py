@@ -22,7 +22,7 @@ from wagtail.models import (
 
 from bourse.models import Landlord
 from bourse.validators import luhn_check_digit
-from home.demo import get_or_create_child
+from home.demo import DEMO_VIDEO_TRANSCRIPT, demo_video, get_or_create_child
 
 from .models import KitDocument, KitIndexPage, KitSectionPage, LandlordDirectoryPage
 
@@ -277,16 +277,18 @@ def doc_item(document, description=""):
     return ("document", {"document": document, "description": description})
 
 
-def video_item(title, description, duration, url):
+def video_item(title, description, video):
+    """A video of the kit: the demo's short self-hosted video (``home.demo.demo_video``),
+    a document of the kit's private collection."""
     return (
         "video",
         {
             "title": title,
             "description": description,
-            "duration": duration,
-            "url": url,
-            "video": None,
-            "transcript": "",
+            "duration": "0:08",
+            "url": "",
+            "video": video,
+            "transcript": DEMO_VIDEO_TRANSCRIPT,
         },
     )
 
@@ -304,6 +306,12 @@ def load(home):
 
     def doc(title, description, **kwargs):
         return get_or_create_document(collection, title, description, **kwargs)
+
+    video = demo_video(
+        collection,
+        description="Le parcours d’un échange en trois étapes, sans son.",
+        updated_on=dt.date(2021, 6, 1),
+    )
 
     kit = get_or_create_child(
         home,
@@ -334,8 +342,7 @@ def load(home):
                 video_item(
                     "Vidéo de présentation du fonctionnement général",
                     "Le parcours d’un échange, de l’annonce au déménagement.",
-                    "6:45",
-                    "https://videos.echangerhabiter.example/presentation-generale",
+                    video,
                 ),
                 doc_item(
                     doc(
@@ -482,14 +489,12 @@ def load(home):
                 video_item(
                     "Tutoriel : saisir la période de déménagement",
                     "La nouvelle étape déployée le 1er juin 2021.",
-                    "8:20",
-                    "https://videos.echangerhabiter.example/periode-demenagement",
+                    video,
                 ),
                 video_item(
                     "Webinaire : les dossiers d’échange",
                     "Formation des agents bailleurs.",
-                    "1:02:10",
-                    "https://videos.echangerhabiter.example/webinaire-dossiers",
+                    video,
                 ),
             ],
         ),

@@ -14,7 +14,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection
 
-from home.demo import get_or_create_child, heading, paragraph
+from home.demo import demo_video, get_or_create_child, heading, paragraph
 from home.editors import WORKFLOW_NAME
 from kit_adherents.models import KitSectionPage
 
@@ -23,7 +23,6 @@ from .models import NewsIndexPage, NewsPage, NewsTheme, WebinarIndexPage, Webina
 COLLECTION_NAME = "Actualités"
 ORGANISMS_DOC_TITLE = "Fonctionnement de chaque organisme pour le traitement des dossiers d’échange"
 MILESTONE_IMAGE_TITLE = "1000 locataires ayant échangé"
-VIDEO_HOST = "https://tube.echangerhabiter.example"
 
 THEMES = [
     ("evolutions-plateforme", "Évolutions de la plateforme"),
@@ -52,17 +51,6 @@ TRAININGS = [
     ),
 ]
 
-# Short PeerTube identifiers of the (demo) recordings, one per training.
-TRAINING_VIDEO_IDS = [
-    "4sXm2kQpZr8aNb1cD3eF5g",
-    "7hJk9LmN2pQr4sTu6vWx8y",
-    "9aBc1dEf3gHi5jKl7mNo9p",
-    "2qRs4tUv6wXy8zAb1cDe3f",
-    "5gHi7jKl9mNo2pQr4sTu6v",
-    "8wXy1zAb3cDe5fGh7iJk9L",
-    "3mNo5pQr7sTu9vWx2yZa4b",
-]
-
 
 def load(home) -> None:
     themes = load_themes()
@@ -77,9 +65,10 @@ def load(home) -> None:
     )
     document = get_organisms_document(collection)
     image = get_milestone_image(collection)
-    for slug, fields in notes(themes, document, image):
+    video = demo_video(collection)
+    for slug, fields in notes(themes, document, image, video):
         get_or_create_child(index, NewsPage, slug, **fields)
-    load_webinars(home)
+    load_webinars(home, video)
 
 
 def load_themes() -> dict[str, NewsTheme]:
@@ -328,7 +317,7 @@ def june_2021_body(document):
     ]
 
 
-def notes(themes, document, image):
+def notes(themes, document, image, video):
     return [
         (
             "note-actualites-juin-2021",
@@ -447,8 +436,8 @@ def notes(themes, document, image):
                         "video",
                         {
                             "title": "Formation des bailleurs – session du 16/02/2021",
-                            "document": None,
-                            "url": f"{VIDEO_HOST}/w/{TRAINING_VIDEO_IDS[2]}",
+                            "document": video,
+                            "url": "",
                             "duration": TRAININGS[2][3],
                             "description": "",
                         },
@@ -461,7 +450,7 @@ def notes(themes, document, image):
     ]
 
 
-def load_webinars(home) -> None:
+def load_webinars(home, video) -> None:
     index = get_or_create_child(
         home,
         WebinarIndexPage,
@@ -478,7 +467,7 @@ def load_webinars(home) -> None:
             date=date,
             landlords="\n".join(part.strip() for part in landlords.split(" – ")),
             participants=participants,
-            video_url=f"{VIDEO_HOST}/w/{TRAINING_VIDEO_IDS[number - 1]}",
+            video_document=video,  # the demo's short self-hosted video (home.demo)
             duration=minutes,
             summary="Présentation de la plateforme Echanger Habiter aux agents des bailleurs "
             "invités : dossiers d’échange, fichier patrimoine et statistiques.",
@@ -550,4 +539,42 @@ def load_member_news(section):
             "Nouveau document sur le fonctionnement de chaque organisme, book de procédures "
             "mis à jour (juin 2021) et logigramme des dossiers d’échange."
         ),
+        body=MEMBER_NOTE_BODY,
     )
+
+
+# Réservée aux adhérents: what the kit gained in June 2021 (seed « Note d'actualités »).
+MEMBER_NOTE_BODY = [
+    heading("Nouveau document pour faciliter les échanges inter-bailleurs"),
+    paragraph(
+        "<p>Un document destiné à l’ensemble des bailleurs adhérents du dispositif "
+        "Echanger Habiter facilite le traitement des dossiers d’échange inter-bailleurs. "
+        "Il recense, pour chaque bailleur :</p>"
+        "<ul><li>le fonctionnement de l’organisme pour le traitement des dossiers "
+        "d’échange ;</li><li>un second contact en cas de difficulté pour joindre la "
+        "personne en charge du dossier.</li></ul>"
+        "<p>En cas de difficulté pour contacter la personne en charge du traitement d’un "
+        "dossier, appuyez-vous sur ce document pour connaître le fonctionnement du bailleur "
+        "concerné. Il se trouve dans la rubrique « Fonctionnement pratique de la "
+        "plateforme » de cet espace.</p>"
+    ),
+    heading("Book de procédures bailleur mis à jour (juin 2021)"),
+    paragraph(
+        "<ul><li>le motif « Renonciation locataire » expliqué ;</li>"
+        "<li>le nouveau processus pour les sollicitations des locataires ;</li>"
+        "<li>un rappel sur le caractère participatif du dispositif ;</li>"
+        "<li>la réactivation automatique des annonces ;</li>"
+        "<li>la saisie de la période de déménagement par les bailleurs, en concertation "
+        "avec l’autre bailleur et les locataires (étape active depuis le 1er juin "
+        "2021).</li></ul>"
+    ),
+    heading("Logigramme des dossiers d’échange"),
+    paragraph(
+        "<p>Le logigramme mis à jour en juin 2021 reprend chaque étape d’un dossier, de la "
+        "transmission des NUR à la réalisation de l’échange, avec la nouvelle étape de la "
+        "période de déménagement. L’accord d’échange téléchargeable depuis les dossiers "
+        "mentionne désormais le désistement : en cas de renonciation d’un locataire, les "
+        "bailleurs ne peuvent être tenus pour responsables et aucun ménage ne peut "
+        "prétendre à un dédommagement.</p>"
+    ),
+]

@@ -26,11 +26,11 @@ from django.utils import timezone
 
 from bourse import demo as bourse_demo
 from bourse.eligibility import eligible_dwellings
-from bourse.models import Dwelling, Landlord
+from bourse.models import ActorKind, Dwelling, Landlord
 
 from . import workflow
 from .api import open_exchange_file
-from .models import CalDecision, ExchangeEvent, ExchangeParty
+from .models import CalDecision, ExchangeEvent, ExchangeFile, ExchangeParty, Step
 
 TENANT_PASSWORD = "Demo-Locataire-2026"  # noqa: S105 (demo only, given in the README)
 A, R, N = CalDecision.ATTRIBUTION, CalDecision.REFUSAL_INELIGIBLE, CalDecision.NON_ATTRIBUTION
@@ -404,3 +404,205 @@ def _create(scenario: Scenario, landlords, picker: _Picker, first_number: int) -
             notify=False,
         )
     return True
+
+
+# --- Several years of history (issue 19) ----------------------------------------------------
+#
+# The home page's milestone says « 1 000 locataires ayant échangé le 24/04/2021 » and its
+# key figure counts the households of the files whose exchange is done (``bourse.stats``):
+# the history makes both true. Files done since January 2019, the 1 000th household on
+# 24/04/2021, about 1 080 today; beside them, files closed without an exchange (by a
+# landlord, a tenant's renunciation, inactivity, a CAL's refusal), so that the statistics
+# have rates and delays worth reading. Fictitious households (Faker fr_FR, fixed seed) on
+# the demo landlords' dwellings (communes of the reference data). Written with
+# ``bulk_create`` (a few thousand rows, no workflow, no mail); found again by the
+# « historique » key of their opening events.
+
+HISTORY_KEY = "historique"
+HISTORY_START = dt.date(2019, 1, 7)
+MILESTONE_DAY = dt.date(2021, 4, 24)
+MILESTONE_HOUSEHOLDS = 1_000
+TODAY_HOUSEHOLDS = 1_080  # « plus de 1080 locataires ayant échangé » (seed)
+THREE_HOUSEHOLD_FILES = 20  # 20 × 3 + 470 × 2 = 1 000 by the milestone
+CLOSED_SHARE = 0.3  # files closed without an exchange, among those that end
+
+
+def load_history(seed: int = 2019) -> int:
+    """Create the demo's past exchange files once; returns how many were created."""
+    import random
+
+    from faker import Faker
+
+    if ExchangeEvent.objects.filter(action="open", details__demo=HISTORY_KEY).exists():
+        return 0
+    landlords = _demo_landlords()
+    dwellings = list(
+        Dwelling.objects.filter(landlord__in=landlords)
+        .order_by("landlord_id", "housing_reference")
+        .values_list("pk", "landlord_id", "commune_id")
+    )
+    if len(dwellings) < 10:
+        return 0
+    rng = random.Random(seed)
+    fake = Faker("fr_FR")
+    fake.seed_instance(seed)
+    today = timezone.localdate()
+    done_now = ExchangeParty.objects.filter(file__step=Step.DONE).count()
+
+    # Completion days: up to the milestone (its 1 000th household on the day itself),
+    # then the slower years since, up to some weeks before the demo's live files.
+    sizes = [3] * THREE_HOUSEHOLD_FILES + [2] * (
+        (MILESTONE_HOUSEHOLDS - 3 * THREE_HOUSEHOLD_FILES) // 2
+    )
+    rng.shuffle(sizes)
+    span = (MILESTONE_DAY - HISTORY_START).days
+    before = sorted(HISTORY_START + dt.timedelta(days=rng.randrange(span)) for _ in sizes)
+    before[-1] = MILESTONE_DAY
+    after_count = max(0, (TODAY_HOUSEHOLDS - MILESTONE_HOUSEHOLDS - done_now) // 2)
+    after_span = (today - dt.timedelta(days=60) - MILESTONE_DAY).days
+    after = sorted(
+        MILESTONE_DAY + dt.timedelta(days=1 + rng.randrange(after_span)) for _ in range(after_count)
+    )
+    plans = [(day, size, Step.DONE) for day, size in zip(before, sizes, strict=True)]
+    plans += [(day, 2, Step.DONE) for day in after]
+    closures = (
+        Step.CLOSED_BY_LANDLORD,
+        Step.CLOSED_BY_TENANT,
+        Step.CLOSED_INACTIVITY,
+        Step.CLOSED_AFTER_CAL,
+    )
+    weights = (3, 4, 2, 1)
+    closed_count = round(len(plans) * CLOSED_SHARE / (1 - CLOSED_SHARE))
+    last = today - dt.timedelta(days=60)
+    for _ in range(closed_count):
+        day = HISTORY_START + dt.timedelta(days=rng.randrange((last - HISTORY_START).days))
+        plans.append((day, 2, rng.choices(closures, weights)[0]))
+    plans.sort()
+
+    files, parties_of = [], []
+    number = 0
+    for day, size, step in plans:
+        file, parties = _history_file(rng, fake, dwellings, day, size, step)
+        files.append(file)
+        for party in parties:
+            number += 1
+            party.nur = f"0{party.commune}{party.filed:%m%y}{number:06d}GDPUB"
+        parties_of.append(parties)
+    ExchangeFile.objects.bulk_create(files, batch_size=500)
+    for file, parties in zip(files, parties_of, strict=True):
+        for party in parties:
+            party.file_id = file.pk
+    ExchangeParty.objects.bulk_create(
+        [party for parties in parties_of for party in parties], batch_size=1000
+    )
+    events = []
+    for file, parties in zip(files, parties_of, strict=True):
+        events.append(
+            ExchangeEvent(
+                file_id=file.pk,
+                at=file.opened_at,
+                action="open",
+                actor_kind=ActorKind.LANDLORD,
+                actor_landlord_id=parties[0].landlord_id,
+                to_step=Step.CREATED,
+                details={
+                    "nurs_date": file.nurs_date.isoformat(),
+                    "parties": len(parties),
+                    "demo": HISTORY_KEY,
+                },
+            )
+        )
+        events.append(
+            ExchangeEvent(
+                file_id=file.pk,
+                at=file.closed_at,
+                action=_CLOSING_ACTIONS[file.step],
+                actor_kind=ActorKind.SYSTEM
+                if file.step == Step.CLOSED_INACTIVITY
+                else ActorKind.LANDLORD,
+                actor_landlord_id=parties[-1].landlord_id,
+                from_step=file.closed_from_step or Step.MOVE_SCHEDULED,
+                to_step=file.step,
+                reason=file.closure_reason,
+            )
+        )
+    ExchangeEvent.objects.bulk_create(events, batch_size=1000)
+    return len(files)
+
+
+_CLOSING_ACTIONS = {
+    Step.DONE: "set_completion",
+    Step.CLOSED_BY_LANDLORD: "close_by_landlord",
+    Step.CLOSED_BY_TENANT: "renounce",
+    Step.CLOSED_INACTIVITY: "close_for_inactivity",
+    Step.CLOSED_AFTER_CAL: "record_cal_decision",
+}
+_CLOSURE_REASONS = {
+    Step.CLOSED_BY_LANDLORD: "Dossier incomplet malgré les relances.",
+    Step.CLOSED_BY_TENANT: "Le ménage renonce à l’échange.",
+    Step.CLOSED_INACTIVITY: "Locataire inactif depuis plus de 90 jours.",
+    Step.CLOSED_AFTER_CAL: "Refus de la CAL : ménage non éligible au logement proposé.",
+}
+_CLOSED_FROM = {
+    Step.CLOSED_BY_LANDLORD: Step.INSTRUCTION,
+    Step.CLOSED_BY_TENANT: Step.PRE_INSTRUCTION,
+    Step.CLOSED_INACTIVITY: Step.CREATED,
+    Step.CLOSED_AFTER_CAL: "cal_decisions",
+}
+
+
+def _history_file(rng, fake, dwellings, end: dt.date, size: int, step: str):
+    """One past file ending on ``end`` (done or closed), its dates going backwards from
+    there with the delays of a real file, and its ``size`` households (not saved)."""
+
+    def back(day, low, high):
+        return day - dt.timedelta(days=rng.randint(low, high))
+
+    def moment(day, hour):
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, rng.randrange(60))))
+
+    file = ExchangeFile(step=step)
+    if step == Step.DONE:
+        move = back(end, 0, 6)
+        move_entered = back(move, 7, 25)
+        attributed = back(move_entered, 3, 20)
+        instructed = back(attributed, 10, 45)
+        pre_instructed = back(instructed, 5, 30)
+        nurs = back(pre_instructed, 3, 25)
+        file.completed_on, file.move_date, file.move_date_entered_on = end, move, move_entered
+        file.move_period_start = back(move, 0, 10)
+        file.move_period_end = file.move_period_start + dt.timedelta(days=21)
+        file.attributed_on, file.instructed_on = attributed, instructed
+        file.pre_instructed_on = pre_instructed
+        cal = back(attributed, 0, 7)
+    else:
+        nurs = back(end, 10, 120)
+        file.closed_from_step = _CLOSED_FROM[step]
+        file.closure_reason = _CLOSURE_REASONS[step]
+        cal = back(end, 0, 5) if step == Step.CLOSED_AFTER_CAL else None
+        if step in (Step.CLOSED_BY_LANDLORD, Step.CLOSED_AFTER_CAL):
+            file.pre_instructed_on = nurs + dt.timedelta(days=rng.randint(3, 20))
+    file.nurs_date = nurs
+    file.opened_at = moment(back(nurs, 0, 3), 9)
+    file.closed_at = file.step_changed_at = moment(end, 17)
+
+    chosen = rng.sample(dwellings, size)
+    decision = CalDecision.ATTRIBUTION if step == Step.DONE else CalDecision.REFUSAL_INELIGIBLE
+    parties = []
+    for position, (pk, landlord_id, commune) in enumerate(chosen, start=1):
+        taken = chosen[position % size]
+        party = ExchangeParty(
+            position=position,
+            landlord_id=landlord_id,
+            dwelling_left_id=pk,
+            dwelling_taken_id=taken[0],
+            tenant_name=f"{fake.first_name()} {fake.last_name()}",
+            tenant_reference=f"LOC-H{rng.randrange(10**6):06d}",
+            cal_date=cal,
+            cal_decision=decision if cal else "",
+            cal_decision_on=cal + dt.timedelta(days=1) if cal else None,
+        )
+        party.commune = commune[:2]
+        party.filed = nurs - dt.timedelta(days=rng.randint(60, 700))
+        parties.append(party)
+    return file, parties

@@ -42,6 +42,7 @@ class Command(BaseCommand):
             exchanges_demo.load()
             # The demo pair that agreed and entered its NURs gets its exchange file.
             tenants_exchange_files.open_ready_files(notify=False)
+            exchanges_demo.load_history()  # the past years: 1 000 households by 24/04/2021
             call_command("find_chains", verbosity=0)  # chain proposals for the demo tenants
             conversations_demo.load()  # messages, a masked number and a shared one
             visits_demo.load()  # a confirmed visit and a proposed one
