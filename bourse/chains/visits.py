@@ -16,7 +16,9 @@ from .models import ChainProposal, ProposalStatus
 def chain_context(pk: int, profile) -> contexts.VisitContext | None:
     proposal = (
         ChainProposal.objects.filter(pk=pk, members__listing__tenant=profile)
-        .prefetch_related("members__listing__tenant__user", "members__listing__tenant__dwelling")
+        .prefetch_related(
+            "members__listing__tenant__user", "members__listing__tenant__messaging_preferences"
+        )
         .first()
     )
     if proposal is None:

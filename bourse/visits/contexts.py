@@ -57,7 +57,10 @@ def request_context(pk: int, profile) -> VisitContext | None:
     the request is accepted."""
     request_obj = (
         ContactRequest.objects.select_related(
-            "sender__user", "receiver__user", "sender__dwelling", "receiver__dwelling"
+            "sender__user",
+            "receiver__user",
+            "sender__messaging_preferences",
+            "receiver__messaging_preferences",
         )
         .filter(pk=pk)
         .first()

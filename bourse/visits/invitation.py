@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bourse.conversations.services import pseudonym
 from portal.siteurl import absolute_url
 
 from .models import Visit
@@ -49,9 +50,9 @@ def uid_of(visit: Visit) -> str:
 def summary_for(visit: Visit, profile) -> str:
     if profile.pk == visit.host_id:
         return _("Visite de votre logement par %(name)s (Echanger Habiter)") % {
-            "name": visit.visitor.public_name
+            "name": pseudonym(visit.visitor)
         }
-    return _("Visite du logement de %(name)s (Echanger Habiter)") % {"name": visit.host.public_name}
+    return _("Visite du logement de %(name)s (Echanger Habiter)") % {"name": pseudonym(visit.host)}
 
 
 def build(visit: Visit, profile, method: str = REQUEST, *, now=None) -> bytes:
@@ -98,7 +99,7 @@ def build(visit: Visit, profile, method: str = REQUEST, *, now=None) -> bytes:
         attendee = icalendar.vCalAddress(f"mailto:{profile.user.email}")
         attendee.params.update(
             {
-                "CN": profile.public_name,
+                "CN": pseudonym(profile),
                 "ROLE": "REQ-PARTICIPANT",
                 "PARTSTAT": "ACCEPTED",
                 "RSVP": "FALSE",

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bourse.conversations.services import pseudonym
 from bourse.tenants import sms
 from bourse.tenants.tokens import unsubscribe_token
 from portal.mail import queue_email
@@ -41,7 +42,7 @@ def _mail(profile, visit, *, subject, template, kind, attachment_method=None, **
         "profile": profile,
         "visit": visit,
         "is_host": profile.pk == visit.host_id,
-        "other_name": visit.other(profile).public_name,
+        "other_name": pseudonym(visit.other(profile)),
         "visit_url": _page(visit),
         **context,
     }

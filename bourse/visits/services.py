@@ -149,12 +149,17 @@ def address_for(visit: Visit, profile) -> str:
     return home_address(visit.host)
 
 
+# What the mails and pages read of the two households (names, pseudonyms).
+PROFILES = (
+    "host__user",
+    "visitor__user",
+    "host__messaging_preferences",
+    "visitor__messaging_preferences",
+)
+
+
 def _lock(visit: Visit) -> Visit:
-    return (
-        Visit.objects.select_for_update()
-        .select_related("host__user", "visitor__user")
-        .get(pk=visit.pk)
-    )
+    return Visit.objects.select_for_update(of=("self",)).select_related(*PROFILES).get(pk=visit.pk)
 
 
 def _require_open(context: VisitContext) -> None:
@@ -181,8 +186,8 @@ def propose(context: VisitContext, profile, host, slots, *, now=None) -> Visit:
     slots = validate_slots(slots, now)
     visit = (
         visits_of(context)
-        .select_for_update()
-        .select_related("host__user", "visitor__user")
+        .select_for_update(of=("self",))
+        .select_related(*PROFILES)
         .filter(host=host)
         .first()
     )
@@ -325,7 +330,7 @@ def send_reminders(now=None) -> int:
             ).update(reminded_at=now)
             if not claimed:
                 continue
-            visit = Visit.objects.select_related("host__user", "visitor__user").get(pk=pk)
+            visit = Visit.objects.select_related(*PROFILES).get(pk=pk)
             notifications.send_reminder(visit)
             sent += 1
     return sent

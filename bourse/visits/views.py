@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bourse.conversations.services import pseudonym
 from bourse.tenancy import tenant_required
 
 from . import contexts, invitation, services
@@ -26,7 +27,7 @@ def _context(request, kind, pk) -> contexts.VisitContext:
 
 def _visit(request, pk) -> tuple[Visit, contexts.VisitContext]:
     visit = get_object_or_404(
-        Visit.objects.select_related("host__user", "visitor__user", "host__dwelling__commune"),
+        Visit.objects.select_related(*services.PROFILES, "host__dwelling__commune"),
         pk=pk,
     )
     if not visit.involves(request.tenant):
@@ -45,7 +46,7 @@ def _slots_page(request, context, host, form, visit=None, status=200):
             "form": form,
             "visit": visit,
             "is_host": is_host,
-            "other_name": (visitor if is_host else host_).public_name,
+            "other_name": pseudonym(visitor if is_host else host_),
         },
         status=status,
     )
@@ -106,7 +107,7 @@ def _detail_page(request, visit, context, pick_form=None, status=200):
             "visit": visit,
             "context": context,
             "is_host": is_host,
-            "other_name": visit.other(profile).public_name,
+            "other_name": pseudonym(visit.other(profile)),
             "slots": list(visit.slots.all()) if visit.status == VisitStatus.PROPOSED else [],
             "i_pick": visit.status == VisitStatus.PROPOSED and visit.picker_id == profile.pk,
             "address": services.address_for(visit, profile),

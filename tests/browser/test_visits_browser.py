@@ -64,7 +64,7 @@ def test_propose_pick_and_download_the_invitation(page, browser, live_server, sc
     expect(section).to_contain_text("Visite de votre logement par Prénom2")
     section.get_by_role("link", name="Proposer des créneaux").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Visite de votre logement par Prénom2"
+        "Visite de votre logement par Prénom2 N."  # the pseudonym: first name, initial
     )
     check_axe(page, "proposer des créneaux")
 

@@ -51,7 +51,7 @@ def test_host_proposes_slots_the_other_is_told(proposed, alice, bruno):
     assert proposed.slots.count() == 2
     (told,) = mails("proposed")
     assert told.to == [bruno.user.email]
-    assert "Prénom1 vous propose des créneaux" in told.body
+    assert "Prénom1 N. vous propose des créneaux" in told.body
     assert "rue de la République" not in told.body  # no address before confirmation
     assert told.attachments == []
 
@@ -189,7 +189,7 @@ def test_cancel_a_confirmed_visit_sends_a_calendar_cancellation(context_of, prop
         assert event["SEQUENCE"] == 1
         assert event["STATUS"] == "CANCELLED"
     (to_bruno,) = [m for m in cancellations if m.to == [bruno.user.email]]
-    assert "Prénom1 a annulé la visite" in to_bruno.body
+    assert "Prénom1 N. a annulé la visite" in to_bruno.body
     with pytest.raises(VisitError, match="déjà annulée"):
         services.cancel(visit, bruno)
 
@@ -292,3 +292,15 @@ def test_a_new_appointment_is_reminded_again(context_of, confirmed, alice, bruno
 def test_cancelled_visits_are_not_reminded(confirmed, alice):
     services.cancel(confirmed, alice)
     assert services.send_reminders(eve_of(confirmed)) == 0
+
+
+def test_anonymising_a_tenant_scrubs_the_invitations_sent_to_them(confirmed, alice, bruno, amo):
+    from bourse.tenants.services import anonymise
+
+    old_email = bruno.user.email
+    anonymise(bruno, amo)
+    scrubbed = OutboundEmail.objects.filter(to__icontains="anonyme@invalid")
+    assert scrubbed.exists() and all(email.attachments == [] for email in scrubbed)
+    assert not OutboundEmail.objects.filter(to__icontains=old_email).exists()
+    # The other household's invitations are kept.
+    assert all(m.attachments for m in mails("confirmed") if m.to == [alice.user.email])

@@ -7,6 +7,7 @@ from django import template
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
+from bourse.conversations.services import pseudonym
 from bourse.tenants.models import VisitOutcome
 
 from .. import contexts, services
@@ -32,8 +33,8 @@ def visits_section(context, kind, pk):
         visit = visits.get(host.pk)
         rows.append(
             {
-                "host": host,
-                "visitor": visitor,
+                "host_name": pseudonym(host),
+                "visitor_name": pseudonym(visitor),
                 "mine": profile.pk in (host.pk, visitor.pk),
                 "i_host": profile.pk == host.pk,
                 "i_visit": profile.pk == visitor.pk,
@@ -64,7 +65,7 @@ def tenant_visits(context):
     visits = (
         services.visits_for(profile)
         .exclude(status=VisitStatus.CANCELLED)
-        .select_related("host__user", "visitor__user")
+        .select_related(*services.PROFILES)
         .annotate(slot_count=Count("slots"), outcome_recorded=Exists(outcome))
         .order_by("starts_at", "proposed_at")[:20]
     )
@@ -83,7 +84,7 @@ def tenant_visits(context):
             {
                 "visit": visit,
                 "is_host": is_host,
-                "other_name": visit.other(profile).public_name,
+                "other_name": pseudonym(visit.other(profile)),
                 "state": services.state_label(visit, now),
                 "to_pick": visit.status == VisitStatus.PROPOSED and visit.picker_id == profile.pk,
                 "to_record": to_record,
