@@ -7,8 +7,7 @@ reads only: the download writes nothing.
 
 ``SECTIONS`` is the list of what a tenant gets: (file name, function of the
 profile returning a dict or a list of dicts). A new kind of tenant data adds
-its section here (the conversations of ``bourse.conversations`` once that app
-exists).
+its section here.
 """
 
 import csv
@@ -22,6 +21,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bourse.conversations import services as conversations
+from bourse.conversations.models import Message, PhoneShare
 from bourse.exchanges.models import ExchangeParty
 from bourse.tenants.models import (
     AlertDigest,
@@ -215,6 +216,39 @@ def files_section(profile: TenantProfile) -> list[dict]:
     return rows
 
 
+def conversations_section(profile: TenantProfile) -> list[dict]:
+    """Every message of the tenant's conversations (others by their pseudonym)."""
+    names = {}
+    rows = []
+    messages = (
+        Message.objects.filter(conversation__participants__tenant=profile)
+        .select_related("sender__user")
+        .order_by("conversation_id", "created_at", "pk")
+    )
+    for message in messages:
+        if message.sender_id == profile.pk:
+            author = _("vous")
+        else:
+            if message.sender_id not in names:
+                names[message.sender_id] = conversations.pseudonym(message.sender)
+            author = names[message.sender_id]
+        row = {_("conversation"): message.conversation_id, _("auteur"): author}
+        row.update(describe(message, ["created_at", "body"]))
+        rows.append(row)
+    return rows
+
+
+def phone_shares_section(profile: TenantProfile) -> list[dict]:
+    return [
+        {
+            _("conversation"): share.conversation_id,
+            _("partagé avec"): conversations.pseudonym(share.recipient),
+            **describe(share, ["phone", "shared_at", "revoked_at"]),
+        }
+        for share in PhoneShare.objects.filter(owner=profile).select_related("recipient__user")
+    ]
+
+
 def saved_searches_section(profile: TenantProfile) -> list[dict]:
     return [
         {
@@ -255,7 +289,8 @@ SECTIONS = [
     ("recherches_enregistrees", saved_searches_section),
     ("alertes", alerts_section),
     ("courriels", mails_section),
-    # ("conversations", conversations_section),  # bourse.conversations, once it exists
+    ("conversations", conversations_section),
+    ("numeros_partages", phone_shares_section),
 ]
 
 

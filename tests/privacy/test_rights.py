@@ -80,6 +80,22 @@ def test_the_zip_lists_the_exchange_files(client, tenant, partner_tenant):
     assert data["dossiers_echange"][0]["numéro unique régional (NUR)"]
 
 
+def test_the_zip_holds_the_conversations(client, tenant, other_tenant):
+    from bourse.conversations import services as conversations
+
+    request = ContactRequest.objects.create(
+        sender=tenant, receiver=other_tenant, message="Bonjour, votre T3 m’intéresse."
+    )
+    conversation = conversations.conversation_for_request(request)
+    conversations.post_message(conversation, other_tenant, "Passez samedi à 10 h.")
+    client.force_login(tenant.user)
+    data = json.loads(download(client).read("donnees.json"))
+    texts = {(row["auteur"], row["texte"]) for row in data["conversations"]}
+    assert ("vous", "Bonjour, votre T3 m’intéresse.") in texts
+    assert (conversations.pseudonym(other_tenant), "Passez samedi à 10 h.") in texts
+    assert other_tenant.user.last_name not in json.dumps(data, ensure_ascii=False)
+
+
 def test_the_download_writes_nothing(client, rich_tenant):
     client.force_login(rich_tenant.user)
     client.get(reverse("privacy:my_data"))
