@@ -21,7 +21,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, UserColumn
+from wagtail.admin.ui.tables import Column, DateColumn, UserColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import BooleanRadioSelect
@@ -216,6 +216,10 @@ class MessageDetailView(generic.InspectView):
         return context
 
 
+def _to_investigate_in_words(message) -> str:
+    return _("oui") if message.to_investigate else _("non")
+
+
 class ContactInboxViewSet(ModelViewSet):
     model = ContactMessage
     name = "contact_inbox"
@@ -236,7 +240,8 @@ class ContactInboxViewSet(ModelViewSet):
         Column("topic", label=_("Objet"), accessor="get_topic_display"),
         Column("sender_kind", label=_("Expéditeur"), accessor="get_sender_kind_display"),
         Column("status", label=_("Statut"), accessor="get_status_display", sort_key="status"),
-        BooleanColumn("to_investigate", label=_("À instruire")),
+        # In words: Wagtail's BooleanColumn reads out an English "True"/"False".
+        Column("to_investigate", label=_("À instruire"), accessor=_to_investigate_in_words),
         Column("landlord", label=_("Bailleur")),
         DateColumn("created_at", label=_("Reçu"), sort_key="created_at"),
         UserColumn("handled_by", label=_("Traité par")),

@@ -68,7 +68,7 @@ WIDTH_JS = "() => document.documentElement.scrollWidth"
 UNNAMED_SCROLL_JS = """() => Array.from(document.querySelectorAll('main *'))
   .filter(el => el.scrollWidth > el.clientWidth + 1
     && ['auto', 'scroll'].includes(getComputedStyle(el).overflowX)
-    && !(el.tabIndex >= 0 && el.getAttribute('aria-label')))
+    && !(el.tabIndex >= 0 && (el.getAttribute('aria-label') || el.getAttribute('aria-labelledby'))))
   .map(el => el.tagName + '.' + el.className)"""
 
 

@@ -37,7 +37,9 @@ AFTER_PREVIOUS_JS = """() => {
   const el = document.activeElement;
   let after = true;
   if (previous) {
-    after = !!(previous.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING);
+    // The same element again is fine: a date field has a stop per part.
+    const following = previous.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING;
+    after = previous === el || !!following;
     previous.removeAttribute('data-previous-focus');
   }
   if (el && el !== document.body) el.setAttribute('data-previous-focus', '');
@@ -90,7 +92,7 @@ def test_sign_in_with_the_keyboard(page, demo_site):
     expect(page).to_have_url(re.compile(r"/connexion/"))
     tab_to(page, page.get_by_label(SIGN_IN_LABEL), check_order=False)
     page.keyboard.type("locataire1")
-    tab_to(page, page.get_by_label("Mot de passe", exact=True))
+    tab_to(page, page.locator("input[name=password]"))
     page.keyboard.type("Demo-Locataire-2026")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/locataire/$"))
@@ -184,3 +186,14 @@ def test_banner_and_header_on_a_phone(page, demo_site, width):
     brand = page.locator(".navbar-brand").bounding_box()
     assert brand["x"] >= 8, brand
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_a_printed_note_carries_no_navigation(page, demo_site):
+    from news.models import NewsPage
+
+    note = NewsPage.objects.live().public().get(reference="FAB18 – 018a")
+    page.goto(note.url)
+    page.emulate_media(media="print")
+    for selector in (".site-header", ".scrolling-banner", "[role='search']", ".site-footer nav"):
+        expect(page.locator(selector).first).to_be_hidden()
+    expect(page.locator("article h1")).to_be_visible()

@@ -136,3 +136,26 @@ def test_section_items_keep_editor_order(kit):
     names = [block.value["document"].title for block in kit.section.items]
     assert names == [kit.guide.title, kit.book.title]
     assert isinstance(kit.section.items, StreamValue)
+
+
+def test_replacing_a_file_without_touching_its_date_dates_it_today(kit, admin_client):
+    """Issue 19: the new file is not shown with the previous file's date."""
+    document = kit.book
+    previous = document.updated_on
+    assert previous != timezone.localdate()
+    response = admin_client.post(
+        f"/admin/documents/edit/{document.pk}/",
+        {
+            "title": document.title,
+            "file": SimpleUploadedFile("livre-v3.pdf", b"%PDF-1.4 version 3"),
+            "collection": document.collection_id,
+            "description": document.description,
+            "version_label": "décembre 2026",
+            "updated_on": previous.isoformat(),
+            "tags": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    document.refresh_from_db()
+    assert document.updated_on == timezone.localdate()
+    assert KitDocumentVersion.objects.get(document=document, version_label="juin 2021")

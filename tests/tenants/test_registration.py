@@ -51,7 +51,7 @@ def test_an_eligible_tenant_registers_confirms_and_lands_on_the_first_step(clien
     response = client.get("/locataire/inscription/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'aria-pressed="false"' in html and "data-password-toggle" in html
+    assert "data-password-toggle" in html and 'data-label-hide="Masquer le mot de passe"' in html
     response = client.post(
         "/locataire/inscription/", form_data(landlord, housing_reference=" log-1 ")
     )

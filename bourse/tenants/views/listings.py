@@ -14,7 +14,7 @@ from bourse.contact_details import masked_notice
 
 from .. import answering, contacts, lifecycle, matching, moderation
 from ..forms import ContactRequestForm, ReportForm
-from ..models import Listing, ListingPhoto
+from ..models import Listing, ListingPhoto, ListingStatus
 from ..permissions import can_manage_tenant, tenant_profile, tenant_required
 from .search import first_photos
 
@@ -33,7 +33,15 @@ def visible_listing(request, pk) -> Listing:
 @tenant_required
 def listing_detail(request, pk):
     profile = request.tenant
-    listing = visible_listing(request, pk)
+    try:
+        listing = visible_listing(request, pk)
+    except Http404:
+        # A listing once published and now gone (exchanged, withdrawn, suspended):
+        # say so, 410 Gone; one never published stays a plain 404.
+        gone = (ListingStatus.SUSPENDED, ListingStatus.DEACTIVATED)
+        if not Listing.objects.filter(pk=pk, status__in=gone).exists():
+            raise
+        return render(request, "tenants/listing_gone.html", status=410)
     own = listing.pk == profile.listing.pk
     context = {
         "listing": listing,

@@ -11,7 +11,8 @@
       button.addEventListener("click", function () {
         var show = input.type === "password";
         input.type = show ? "text" : "password";
-        button.setAttribute("aria-pressed", show ? "true" : "false");
+        // One state: the label says what the button does next (no aria-pressed beside it).
+        button.textContent = show ? button.dataset.labelHide : button.dataset.labelShow;
       });
     });
 
