@@ -71,7 +71,7 @@ def my_data(request):
     return render(
         request,
         "privacy/my_data.html",
-        {"refusal": rights.deletion_refusal(request.tenant), "rules": retention.RULES},
+        {"refusal": rights.deletion_refusal(request.tenant)},
     )
 
 
