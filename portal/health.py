@@ -75,4 +75,6 @@ def ready(request):
             logger.warning("Readiness: %s unavailable (%s)", name, type(error).__name__)
         else:
             lines.append(f"{name}: ok")
-    return _text("\n".join(lines) + "\n", status=503 if failed else 200)
+    response = _text("\n".join(lines) + "\n", status=503 if failed else 200)
+    response._has_been_logged = True  # logged above, once a minute; not by django.request
+    return response

@@ -12,6 +12,7 @@ marks it ``failed``.
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -69,16 +70,29 @@ def send_stored(channel: Channel, message_id: int) -> bool:
     return message.status == Status.SENT
 
 
+# After a failed hand-over the broker is not tried again by this process for this long:
+# a request that stores a message during an outage does not wait for a connection
+# timeout each time; ``send_waiting`` sends what was left pending.
+BROKER_PAUSE_SECONDS = 15.0
+_broker_down_until = 0.0
+
+
 def dispatch(channel: Channel, task, message_id: int) -> None:
     """Hand the message to Celery's ``task``; without a broker (``make run``, tests)
     send it once in-process. Whatever fails here leaves the row pending for the
-    periodic resend task."""
+    periodic tasks (``send_waiting``, then ``resend_pending``)."""
+    global _broker_down_until
+    eager = task.app.conf.task_always_eager
+    if not eager and time.monotonic() < _broker_down_until:
+        return  # the broker failed a moment ago: left pending, sent by send_waiting
     try:
-        if task.app.conf.task_always_eager:
+        if eager:
             send_stored(channel, message_id)
         else:
             task.delay(message_id)
     except Exception:  # provider or broker down (kombu raises various errors): sent later
+        if not eager:
+            _broker_down_until = time.monotonic() + BROKER_PAUSE_SECONDS
         logger.warning("%s %s left pending", channel.name, message_id, exc_info=True)
 
 
@@ -87,9 +101,27 @@ def resend_pending(channel: Channel, older_than_minutes: int = 10, batch: int = 
     limit = timezone.now() - dt.timedelta(minutes=older_than_minutes)
     pending = channel.model.objects.filter(
         status=OutboxMessage.Status.PENDING, created_at__lte=limit
-    ).order_by("pk")
+    )
+    return _send_each(channel, pending, batch)
+
+
+def send_waiting(channel: Channel, older_than_seconds: int = 20, batch: int = 500) -> int:
+    """Beat, every half-minute: the messages never tried (``attempts == 0``) for
+    ``older_than_seconds`` — their hand-over to the broker failed (an outage), or the
+    workers are behind — sent now. After a broker outage they leave within a minute
+    of its return (this task is itself sent through the broker), not at the next
+    ten-minute resend. A message tried once is left to Celery's retries and to
+    ``resend_pending``; one still queued is sent once (``send_stored`` locks it)."""
+    limit = timezone.now() - dt.timedelta(seconds=older_than_seconds)
+    waiting = channel.model.objects.filter(
+        status=OutboxMessage.Status.PENDING, attempts=0, created_at__lte=limit
+    )
+    return _send_each(channel, waiting, batch)
+
+
+def _send_each(channel: Channel, queryset, batch: int) -> int:
     sent = 0
-    for message_id in list(pending.values_list("pk", flat=True)[:batch]):
+    for message_id in list(queryset.order_by("pk").values_list("pk", flat=True)[:batch]):
         try:
             sent += send_stored(channel, message_id)
         except channel.temporary:

@@ -1,6 +1,7 @@
 from email.message import MIMEPart
 
 from celery import shared_task
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
 from . import outbox
@@ -77,3 +78,9 @@ def deliver_email(self, email_id: int) -> bool:
 def resend_pending_emails(older_than_minutes: int = 10) -> int:
     """Periodic safety net: send what the broker or the mail server missed."""
     return outbox.resend_pending(MAIL, older_than_minutes)
+
+
+@shared_task
+def send_waiting_emails() -> int:
+    """Beat, every half-minute: mails whose hand-over to the broker failed (an outage)."""
+    return outbox.send_waiting(MAIL, settings.OUTBOX_WAITING_SECONDS)

@@ -27,7 +27,11 @@ def unreachable_broker():
 
 
 def _reset(app, pools):
-    """Forget every pooled connection (the app's and kombu's global pools)."""
+    """Forget every pooled connection (the app's and kombu's global pools), and the
+    outbox's memory of a failed hand-over (``portal.outbox.BROKER_PAUSE_SECONDS``)."""
+    from portal import outbox
+
+    outbox._broker_down_until = 0.0
     if app._pool is not None:
         app._pool.force_close_all()
         app._pool = None

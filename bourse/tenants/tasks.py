@@ -1,8 +1,9 @@
 import logging
 
 from celery import shared_task
+from django.conf import settings
 
-from portal.outbox import resend_pending
+from portal.outbox import resend_pending, send_waiting
 
 from . import sms
 from .sms import MAX_ATTEMPTS, TemporarySmsError, send_stored_sms
@@ -36,3 +37,9 @@ def deliver_sms(self, sms_id: int) -> bool:
 def resend_pending_sms(older_than_minutes: int = 10) -> int:
     """Periodic safety net: send the SMS the broker or the provider missed."""
     return resend_pending(sms.channel(), older_than_minutes)
+
+
+@shared_task
+def send_waiting_sms() -> int:
+    """Beat, every half-minute: SMS whose hand-over to the broker failed (an outage)."""
+    return send_waiting(sms.channel(), settings.OUTBOX_WAITING_SECONDS)

@@ -165,11 +165,16 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "max_retries": 1}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "Europe/Paris"
+OUTBOX_WAITING_SECONDS = env_int("OUTBOX_WAITING_SECONDS", 20)
 CELERY_BEAT_SCHEDULE: dict = {
     "resend-pending-emails": {
         "task": "portal.tasks.resend_pending_emails",
         "schedule": 600.0,
     },
+    # After a broker outage, the mails and SMS stored meanwhile (never tried, older than
+    # OUTBOX_WAITING_SECONDS) leave within a minute of its return (portal.outbox.send_waiting).
+    "outbox-send-waiting-emails": {"task": "portal.tasks.send_waiting_emails", "schedule": 30.0},
+    "outbox-send-waiting-sms": {"task": "bourse.tenants.tasks.send_waiting_sms", "schedule": 30.0},
     "sync-patrimoine-inboxes": {
         "task": "bourse.tasks.sync_patrimoine_inboxes",
         "schedule": 900.0,
@@ -462,9 +467,20 @@ CELERY_BEAT_SCHEDULE["wagtail-publish-scheduled"] = {
     "schedule": 60.0,
 }
 
+# An outage of Redis or of the broker is logged once a minute per process and message
+# (portal/logfilters.py), not as a stack trace per request.
+_ONCE_A_MINUTE = ["once_a_minute"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"once_a_minute": {"()": "portal.logfilters.OncePerInterval", "seconds": 60}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        name: {"filters": _ONCE_A_MINUTE}
+        for name in ("django_redis.cache", "portal.outbox", "portal.health")
+    },
 }
+# The brute-force limits (sign-in, kit password, contact form) count in the cache: while
+# Redis is down they let requests through rather than refuse every sign-in.
+RATELIMIT_FAIL_OPEN = True
