@@ -38,7 +38,8 @@ def test_proposal_page_accept_with_nur_and_errors(client, households, proposal):
     url = reverse("chains:proposal", args=[proposal.pk])
     page = " ".join(client.get(url).content.decode().split())
     assert "Proposition de chaîne de 3 ménages" in page, page[-3000:]
-    assert "ménages sur 3 ont accepté" in page and "3 réponses attendues" in page
+    # French: zero takes the singular, « aucun », never « 0 ménages » (issue 19).
+    assert "Aucun des 3 ménages n’a encore accepté" in page and "3 réponses attendues" in page
     assert 'name="nur"' in page
     response = client.post(reverse("chains:accept", args=[proposal.pk]), {"nur": "!!"})
     assert response.status_code == 400
