@@ -58,8 +58,8 @@ NOT_COMPLIANT = [
     "Les documents PDF du kit adhérents et l’accord d’échange téléchargeable ne sont "
     "pas tous des PDF balisés (critère 13.3) ; la page du dossier d’échange donne le "
     "contenu de l’accord sous une forme accessible.",
-    "Le titre de certaines listes (notes d’actualités, dossiers) ne reprend pas encore "
-    "les filtres choisis ni le numéro de page (critère 8.6).",
+    "Le titre de la page de recherche de logement (espace locataire) ne reprend pas "
+    "encore les filtres choisis ni le numéro de page (critère 8.6).",
 ]
 DEROGATIONS = [
     "La carte de la recherche de logement (service de cartographie en ligne) : la liste "
@@ -175,7 +175,7 @@ def body() -> list[tuple]:
             "<ul>"
             "<li><b>2027</b> : audit complet des 106 critères par un prestataire "
             "indépendant, avec tests aux lecteurs d’écran ; documents du kit adhérents "
-            "publiés en PDF balisés ou en pages HTML ; titres des listes filtrées.</li>"
+            "publiés en PDF balisés ou en pages HTML ; titre de la recherche de logement.</li>"
             "<li><b>2028</b> : formation des éditeurs du GIE à la rédaction accessible "
             "(alternatives des images, titres, liens, sous-titres des webinaires) ; "
             "contrôle automatique de chaque page publiée.</li>"

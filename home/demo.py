@@ -13,6 +13,7 @@ from wagtail.models import Collection, Locale, Page, Site
 
 from portal.siteurl import site_hostname_port, sync_default_site
 
+from . import accessibility_statement as statement
 from . import figures
 from .editors import EDITORS, VALIDATORS, sync_editor_groups
 from .models import BannerMessage, HomePage, KeyFigure, StandardPage
@@ -215,24 +216,7 @@ STANDARD_PAGES = [
             ),
         ],
     ),
-    (
-        "accessibilite",
-        "Déclaration d’accessibilité",
-        "Le GIE Echanger Habiter s’engage à rendre son portail accessible (RGAA 4.1).",
-        [
-            heading("État de conformité"),
-            paragraph(
-                "<p>Le portail est partiellement conforme au RGAA 4.1. Les pages "
-                "principales sont vérifiées automatiquement à chaque évolution.</p>"
-            ),
-            heading("Signaler un défaut"),
-            paragraph(
-                "<p>Si vous ne parvenez pas à accéder à un contenu, écrivez-nous au moyen "
-                "du formulaire de contact : nous vous répondrons dans les meilleurs "
-                "délais.</p>"
-            ),
-        ],
-    ),
+    (statement.SLUG, statement.TITLE, statement.INTRO, statement.body()),
     (
         PRIVACY_SLUG,
         "Données personnelles",
@@ -266,6 +250,7 @@ def load_standard_pages(home: HomePage) -> None:
             last_reviewed=dt.date(2026, 11, 1),
         )
     update_privacy_page(home)
+    statement.update_page(home)
 
 
 def update_privacy_page(home: HomePage) -> None:
