@@ -32,3 +32,24 @@ def versioned(version_key: str, key: str, compute: Callable[[], object], timeout
     value = compute()
     cache.set(key, (version or ensure_version(version_key), value), timeout)
     return value
+
+
+def versioned_many(version_key: str, keys: list[str], compute_missing, timeout: int) -> dict:
+    """``versioned`` for several values read in one round trip: each key's value
+    kept while the version stays the same; the missing ones computed together by
+    ``compute_missing(missing_keys) -> {key: value}`` and stored with one ``set_many``."""
+    found = cache.get_many([version_key, *keys])
+    version = found.get(version_key)
+    values, missing = {}, []
+    for key in keys:
+        entry = found.get(key)
+        if entry is not None and version is not None and entry[0] == version:
+            values[key] = entry[1]
+        else:
+            missing.append(key)
+    if missing:
+        computed = compute_missing(missing)
+        version = version or ensure_version(version_key)
+        cache.set_many({key: (version, value) for key, value in computed.items()}, timeout)
+        values.update(computed)
+    return values

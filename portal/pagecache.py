@@ -54,6 +54,11 @@ def content_cached(key: str, compute: Callable[[], object], timeout: int = 3600)
     return caching.versioned(VERSION_KEY, key, compute, timeout)
 
 
+def content_cached_many(keys: list[str], compute_missing, timeout: int = 3600) -> dict:
+    """Several values kept until the next publication (``caching.versioned_many``)."""
+    return caching.versioned_many(VERSION_KEY, keys, compute_missing, timeout)
+
+
 def _cache_key(request) -> str:
     url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}".encode()
     return f"pagecache:{hashlib.sha256(url).hexdigest()}"

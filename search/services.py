@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 from itertools import islice
@@ -27,6 +28,7 @@ from wagtail.models import Page, Site
 
 from kit_adherents import access
 from news.models import NewsPage
+from portal import pagecache
 
 logger = logging.getLogger(__name__)
 
@@ -125,13 +127,19 @@ class CombinedResults:
         return items
 
 
-# Each backend query runs in its own savepoint: a query the backend cannot
-# parse rolls back alone and leaves the request's transaction usable.
+# Inside a transaction, each backend query runs in its own savepoint: a query
+# the backend cannot parse rolls back alone and leaves the transaction usable.
+# In autocommit (a request's usual case) a failed query harms nothing else: no
+# BEGIN/COMMIT pair is spent per query.
+
+
+def _guarded():
+    return transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext()
 
 
 def _safe_count(results) -> int:
     try:
-        with transaction.atomic():
+        with _guarded():
             return results.count()
     except (DatabaseError, ValueError) as error:
         logger.info("search count failed: %s", error)
@@ -140,7 +148,7 @@ def _safe_count(results) -> int:
 
 def _safe_slice(results, start: int, stop: int) -> list:
     try:
-        with transaction.atomic():
+        with _guarded():
             return list(islice(results[start:stop], stop - start))
     except (DatabaseError, ValueError) as error:
         logger.info("search failed: %s", error)
@@ -152,15 +160,30 @@ def search(request, query: str) -> CombinedResults:
     terms = search_terms(query)
     if not terms:
         return CombinedResults()
-    pages = visible_pages_for(request).specific().search(terms, operator="and")
+    # Base pages: ``to_hits`` reads their specific fields once per publication.
+    pages = visible_pages_for(request).search(terms, operator="and")
     documents = visible_documents_for(request).search(terms, operator="and")
     return CombinedResults(pages, documents)
 
 
-def to_hit(obj, request) -> SearchHit:
-    if isinstance(obj, Page):
-        return _page_hit(obj, request)
-    return _document_hit(obj)
+def to_hits(objects, request) -> list[SearchHit]:
+    """The results list's lines, in order. A page's line needs its specific page
+    (one query per page type): lines are kept per site and page until the next
+    publication (``pagecache.content_cached_many``), so a repeated or paged
+    search reads no page again."""
+    pages = [obj for obj in objects if isinstance(obj, Page)]
+    site = current_site(request) if pages else None
+    keys = {f"search:hit:{site.pk if site else 0}:{page.pk}": page.pk for page in pages}
+
+    def compute(missing: list[str]) -> dict[str, SearchHit]:
+        specifics = Page.objects.filter(pk__in=[keys[key] for key in missing]).specific()
+        by_id = {page.pk: _page_hit(page, request) for page in specifics}
+        return {key: by_id[keys[key]] for key in missing if keys[key] in by_id}
+
+    page_hits = pagecache.content_cached_many(list(keys), compute) if keys else {}
+    by_page = {page_id: page_hits.get(key) for key, page_id in keys.items()}
+    hits = [by_page.get(obj.pk) if isinstance(obj, Page) else _document_hit(obj) for obj in objects]
+    return [hit for hit in hits if hit is not None]
 
 
 def _page_hit(page: Page, request) -> SearchHit:

@@ -34,7 +34,7 @@ def search(request):
     if query:
         paginator = Paginator(services.search(request, query), RESULTS_PER_PAGE)
         results_page = paginator.page(_page_number(request.GET.get("page"), paginator.num_pages))
-        hits = [services.to_hit(obj, request) for obj in results_page.object_list]
+        hits = services.to_hits(results_page.object_list, request)
         page_range = list(
             paginator.get_elided_page_range(results_page.number, on_each_side=2, on_ends=1)
         )
