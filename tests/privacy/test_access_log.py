@@ -238,3 +238,18 @@ def test_the_tenant_is_still_known_after_anonymisation(client, amo, tenant, entr
     client.force_login(amo)
     response = client.get(reverse("privacy:access_log"), {"tenant": str(tenant.user_id)})
     assert entries["a"].pk in listed(response)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_entry_is_committed(agent, tenant):
+    """The production path (autocommit; on PostgreSQL, without waiting for the disk)."""
+    from django.db import transaction
+    from django.test import RequestFactory
+
+    from bourse.audit.log import record_access
+
+    request = RequestFactory().get("/")
+    request.user = agent
+    assert not transaction.get_connection().in_atomic_block
+    entry = record_access(request, screen=Screen.TENANT_PAGE, tenant=tenant)
+    assert AccessLogEntry.objects.get(pk=entry.pk).tenant_id == tenant.user_id
