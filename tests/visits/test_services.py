@@ -8,7 +8,8 @@ import pytest
 from django.core import mail
 
 from bourse.tenants.models import ContactStatus, OutboundSms
-from bourse.visits import invitation, services
+from bourse.tenants.services import anonymise
+from bourse.visits import invitation, services, tasks
 from bourse.visits.models import Visit, VisitStatus
 from bourse.visits.services import PARIS, VisitError
 from portal.models import OutboundEmail
@@ -272,8 +273,6 @@ def test_reminders_are_sent_once(confirmed, alice, bruno):
 
 
 def test_the_reminder_task_twice_reminds_once(confirmed, monkeypatch):
-    from bourse.visits import tasks
-
     eve = eve_of(confirmed)
     monkeypatch.setattr(services.timezone, "now", lambda: eve)
     tasks.send_visit_reminders.delay()
@@ -295,8 +294,6 @@ def test_cancelled_visits_are_not_reminded(confirmed, alice):
 
 
 def test_anonymising_a_tenant_scrubs_the_invitations_sent_to_them(confirmed, alice, bruno, amo):
-    from bourse.tenants.services import anonymise
-
     old_email = bruno.user.email
     anonymise(bruno, amo)
     scrubbed = OutboundEmail.objects.filter(to__icontains="anonyme@invalid")
