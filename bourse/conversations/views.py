@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
 from bourse import permissions as staff_permissions
+from bourse.audit.log import record_access
+from bourse.audit.models import Screen
 from bourse.contact_details import masked_notice
 from bourse.permissions import staff_required
 from bourse.staff.context import staff_context
@@ -298,9 +300,16 @@ def staff_reports(request):
 def staff_report(request, pk):
     """One report and its conversation (the only way staff read one)."""
     report_obj = get_object_or_404(
-        MessageReport.objects.select_related("conversation", "message"), pk=pk
+        MessageReport.objects.select_related("conversation", "message__sender"), pk=pk
     )
     conversation = report_obj.conversation
+    if request.method == "GET":
+        record_access(
+            request,
+            screen=Screen.CONVERSATION,
+            tenant=report_obj.message.sender,
+            reference=f"signalement-{report_obj.pk}",
+        )
     if request.method == "POST":
         services.close_report(report_obj, request.user, request.POST.get("outcome", ""))
         messages.success(request, _("Le signalement est traité."))

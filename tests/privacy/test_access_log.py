@@ -253,3 +253,22 @@ def test_outside_a_transaction_the_entry_is_committed(agent, tenant):
     assert not transaction.get_connection().in_atomic_block
     entry = record_access(request, screen=Screen.TENANT_PAGE, tenant=tenant)
     assert AccessLogEntry.objects.get(pk=entry.pk).tenant_id == tenant.user_id
+
+
+def test_a_reported_conversation_read_by_the_amo_is_logged(client, amo, tenant, other_tenant):
+    from bourse.conversations import services as conversations
+    from bourse.tenants.models import ContactRequest
+
+    request = ContactRequest.objects.create(sender=tenant, receiver=other_tenant, message="Bonjour")
+    conversation = conversations.conversation_for_request(request)
+    message = conversations.post_message(conversation, tenant, "Un message insultant")
+    report = conversations.report_message(message, other_tenant, "insulte")
+    client.force_login(amo)
+    page = client.get(reverse("conversations:staff_report", args=[report.pk]))
+    assert page.status_code == 200
+    entry = only_entry()
+    assert (entry.screen, entry.tenant, entry.reference) == (
+        Screen.CONVERSATION,
+        tenant.user,
+        f"signalement-{report.pk}",
+    )
