@@ -95,7 +95,9 @@ def test_sign_in_with_the_keyboard(page, demo_site):
     tab_to(page, page.locator("input[name=password]"))
     page.keyboard.type("Demo-Locataire-2026")
     page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(r"/locataire/$"))
+    # Back on the page the sign-in started from (its ?next=), signed in.
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.locator("#menu-compte")).to_contain_text("Connecté en tant que")
 
 
 def test_tenant_search_with_filters_by_keyboard(page, demo_site):
