@@ -55,9 +55,9 @@ AUDIT = [
 ]
 
 NOT_COMPLIANT = [
-    "Les documents PDF du kit adhérents et l’accord d’échange téléchargeable ne sont "
-    "pas tous des PDF balisés (critère 13.3) ; la page du dossier d’échange donne le "
-    "contenu de l’accord sous une forme accessible.",
+    "Les documents PDF du kit adhérents ne sont pas des PDF balisés (critère 13.3). "
+    "L’accord d’échange, lui, est un PDF balisé (PDF/UA) dont la lisibilité par un "
+    "lecteur d’écran n’a pas encore été vérifiée à la main.",
     "Le titre de la page de recherche de logement (espace locataire) ne reprend pas "
     "encore les filtres choisis ni le numéro de page (critère 8.6).",
 ]
