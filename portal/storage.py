@@ -2,12 +2,13 @@
 
 Two storages (``STORAGES`` aliases, see ``portal/settings/media.py``):
 
-- ``default`` — Wagtail's images, renditions and documents: on S3, ``MediaS3Storage``
-  (objects private in the bucket, ``url()`` the application's ``/media/…`` path, so
-  pages link to views that check the collection's privacy and stream the file);
+- ``default`` — Wagtail's images, renditions and documents: on S3,
+  ``portal.s3storage.MediaS3Storage`` (objects private in the bucket, ``url()`` the
+  application's ``/media/…`` path, so pages link to views that check the collection's
+  privacy and stream the file);
 - ``private`` — files that are always private, chosen by
-  ``FileField(storage=private_storage)``: on S3, ``PrivateS3Storage`` (``url()`` a
-  pre-signed URL valid ``MEDIA_S3_SIGNED_URL_SECONDS``, 60 by default).
+  ``FileField(storage=private_storage)``: on S3, ``portal.s3storage.PrivateS3Storage``
+  (``url()`` a pre-signed URL valid ``MEDIA_S3_SIGNED_URL_SECONDS``, 60 by default).
 
 Locally both are the same ``FileSystemStorage`` as before. ``private_file_response``
 is the one way a private download leaves the application, after its view's checks.
@@ -15,48 +16,13 @@ is the one way a private download leaves the application, after its view's check
 
 from pathlib import Path
 
-from botocore.config import Config
-from django.conf import settings
 from django.core.files.storage import storages
 from django.core.signals import setting_changed
 from django.http import FileResponse, HttpResponseRedirect
-from django.utils.encoding import filepath_to_uri
 from django.utils.functional import LazyObject, empty
 from django.utils.http import content_disposition_header
-from storages.backends.s3 import S3Storage
 
 from .http import never_cache_response
-
-
-class PrivateS3Storage(S3Storage):
-    """Always-private files: private objects, pre-signed ``url()`` of a minute."""
-
-    signs_urls = True
-    querystring_auth = True
-    default_acl = None
-
-    def __init__(self, **options):
-        super().__init__(**options)
-        # Short connection timeouts: an unreachable bucket fails a request (and the
-        # readiness probe) in seconds, not after botocore's default minute.
-        self.client_config = self.client_config.merge(
-            Config(
-                connect_timeout=2,
-                read_timeout=20,
-                retries={"max_attempts": 3, "mode": "standard"},
-                max_pool_connections=20,
-            )
-        )
-
-
-class MediaS3Storage(PrivateS3Storage):
-    """Wagtail's images and documents: private objects too (their privacy follows
-    their collection, which may change), linked through the application."""
-
-    signs_urls = False
-
-    def url(self, name, parameters=None, expire=None, http_method=None):
-        return f"{settings.MEDIA_URL}{filepath_to_uri(name)}"
 
 
 class _PrivateStorage(LazyObject):
@@ -114,7 +80,7 @@ def check_reachable() -> None:
     HEAD of the bucket; locally, that ``MEDIA_ROOT`` or its parent folder exists (the
     folder itself is made by the first upload)."""
     storage = storages["default"]
-    if isinstance(storage, S3Storage):
+    if getattr(storage, "bucket_name", None):  # portal.s3storage
         storage.connection.meta.client.head_bucket(Bucket=storage.bucket_name)
         return
     location = Path(storage.location)

@@ -5,12 +5,12 @@ that several web and worker hosts share them. Two aliases of ``STORAGES``:
 
 - ``default``: Wagtail's images, renditions and documents, whose privacy follows
   their collection (the member kit's is private); linked through the application's
-  ``/media/`` and ``/documents/`` views, which check it (``portal.storage.MediaS3Storage``);
+  ``/media/`` and ``/documents/`` views, which check it (``portal.s3storage.MediaS3Storage``);
 - ``private``: files that are always private (member-kit document versions, listing
   photos, patrimoine files and reports, contact attachments), used by their
   ``FileField(storage=portal.storage.private_storage)``; a download leaves the
   application as a pre-signed URL of ``MEDIA_S3_SIGNED_URL_SECONDS``
-  (``portal.storage.PrivateS3Storage``).
+  (``portal.s3storage.PrivateS3Storage``).
 
 No object is public in the bucket: a collection's privacy may change after an upload,
 and an object's ACL would then lie. Public images are streamed by the application with
@@ -57,8 +57,8 @@ def media_storages(kind: str, options: dict | None = None) -> dict:
     if kind != "s3":
         raise ValueError(f"MEDIA_STORAGE must be 'local' or 's3', not {kind!r}.")
     return {
-        "default": {"BACKEND": "portal.storage.MediaS3Storage", "OPTIONS": dict(options or {})},
-        "private": {"BACKEND": "portal.storage.PrivateS3Storage", "OPTIONS": dict(options or {})},
+        "default": {"BACKEND": "portal.s3storage.MediaS3Storage", "OPTIONS": dict(options or {})},
+        "private": {"BACKEND": "portal.s3storage.PrivateS3Storage", "OPTIONS": dict(options or {})},
     }
 
 

@@ -12,7 +12,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
 
 from portal import renditions
-from portal.storage import MediaS3Storage, PrivateS3Storage, private_storage
+from portal.s3storage import MediaS3Storage, PrivateS3Storage
+from portal.storage import private_storage
 from tests.kit_adherents.conftest import KIT_PASSWORD, enter_password
 
 pytestmark = pytest.mark.django_db
