@@ -24,6 +24,7 @@ from .display import contingent
 from .models import CalDecision, Step
 
 TEMPLATE = "exchanges/agreement.html"
+STYLESHEET = "exchanges/agreement.css"  # page layout, kept out of the HTML (CSP rule)
 PDF_VARIANT = "pdf/ua-1"
 
 WITHDRAWAL_CLAUSE = gettext_lazy(
@@ -137,6 +138,10 @@ def agreement_html(file) -> str:
 
 def agreement_pdf(file) -> bytes:
     """The agreement of ``file`` as a tagged PDF (PDF/UA-1), title and language set."""
-    from weasyprint import HTML  # Pango is loaded on first use, not at start-up
+    from weasyprint import CSS, HTML  # Pango is loaded on first use, not at start-up
 
-    return HTML(string=agreement_html(file)).write_pdf(pdf_variant=PDF_VARIANT)
+    context = agreement_context(file)
+    return HTML(string=render_to_string(TEMPLATE, context)).write_pdf(
+        stylesheets=[CSS(string=render_to_string(STYLESHEET, context))],
+        pdf_variant=PDF_VARIANT,
+    )
