@@ -235,4 +235,3 @@ def resolve_places(text: str) -> Resolved:
                 % {"text": part.strip(), "names": names}
             )
     return resolved
-
