@@ -3,6 +3,7 @@ standalone server, started once per session on a free port, so that the tests
 need nothing installed beside the dev extra) and the settings that put the
 uploads in its bucket."""
 
+import os
 import socket
 import subprocess
 import sys
@@ -23,8 +24,10 @@ KEYS = {"access_key": "eh-test-key", "secret_key": "eh-test-secret"}  # moto acc
 
 
 def free_port() -> int:
-    """A free port, from this area's range (8600-8699) when one is free there."""
-    for port in [*range(8600, 8700), 0]:
+    """A free port: from this area's range (8600-8699) when one is free there; any
+    port the system gives under pytest-xdist (parallel workers would pick the same)."""
+    ours = [] if os.environ.get("PYTEST_XDIST_WORKER") else list(range(8600, 8700))
+    for port in [*ours, 0]:
         with socket.socket() as sock:
             try:
                 sock.bind(("127.0.0.1", port))
@@ -48,20 +51,35 @@ def wait_for(url: str, seconds: float = 20.0) -> None:
             time.sleep(0.1)
 
 
+def _start_moto():
+    """moto's server on a free port; tried again on another port when that one was
+    taken meanwhile (parallel test workers pick ports at the same time)."""
+    for _ in range(5):
+        port = free_port()
+        process = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        endpoint = f"http://127.0.0.1:{port}"
+        try:
+            wait_for(f"{endpoint}/moto-api/")
+            time.sleep(0.2)
+        except OSError:
+            pass
+        if process.poll() is None:
+            return process, endpoint
+        process.wait()
+    raise RuntimeError("moto's server did not start")
+
+
 @pytest.fixture(scope="session")
 def s3_server():
     """moto's S3 server on 127.0.0.1 and a free port, with the test bucket."""
     import boto3
 
-    port = free_port()
-    process = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    endpoint = f"http://127.0.0.1:{port}"
+    process, endpoint = _start_moto()
     try:
-        wait_for(f"{endpoint}/moto-api/")
         client = boto3.client(
             "s3",
             endpoint_url=endpoint,
