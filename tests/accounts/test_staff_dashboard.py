@@ -21,6 +21,7 @@ def test_the_amo_sees_its_inbox_moderation_and_files(client, accounts):
     assert set(lines) == {
         "Messages de contact à traiter",
         "Annonces à modérer",
+        "Messages signalés",
         "Dossiers d’échange en alerte",
         "Dossiers d’échange en cours",
     }
