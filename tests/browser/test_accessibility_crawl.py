@@ -64,6 +64,17 @@ ROLES = {
 AXE_CONTEXT = {"exclude": [["wagtail-userbar"], ["wagtail-inline-userbar"]]}
 LINKS_JS = "() => Array.from(document.querySelectorAll('a[href]'), a => a.href)"
 WIDTH_JS = "() => document.documentElement.scrollWidth"
+# Resolves once the page has seen the new width and run its resize handlers
+# (tables.js names the boxes that start to scroll): two frames after the resize.
+SETTLED_JS = """(width) => new Promise(resolve => {
+  const frames = () => requestAnimationFrame(() => requestAnimationFrame(resolve));
+  if (window.innerWidth === width) { frames(); return; }
+  window.addEventListener('resize', function once() {
+    if (window.innerWidth !== width) return;
+    window.removeEventListener('resize', once);
+    frames();
+  });
+})"""
 # Boxes that scroll sideways but cannot be reached or are not named.
 UNNAMED_SCROLL_JS = """() => Array.from(document.querySelectorAll('main *'))
   .filter(el => el.scrollWidth > el.clientWidth + 1
@@ -120,6 +131,7 @@ def crawl_role(page, axe, origin, starts, skip_shapes, html_dir, role):
             problems.append(f"axe {label}: {violation['id']} — {violation['help']} — {targets}")
 
         page.set_viewport_size({"width": PHONE, "height": 800})
+        page.evaluate(SETTLED_JS, PHONE)
         width = page.evaluate(WIDTH_JS)
         if width > PHONE:
             problems.append(f"reflow {label}: {width} px de large à {PHONE} px")
