@@ -410,3 +410,15 @@ def test_the_digest_text_speaks_of_chains(tenant):
     notifications.send_alert_digest(tenant, digest)
     body = digests().get().body
     assert "Une nouvelle chaîne d’échange" in body
+
+
+def test_the_search_page_title_follows_its_filters_and_errors(tenant_client, tenant):
+    def title(params):
+        html = tenant_client.get(reverse("tenants:search"), params).content.decode()
+        return html.split("<title>", 1)[1].split("</title>", 1)[0]
+
+    assert title({}).startswith("Rechercher un logement ·")
+    assert title({"typology": "T3", "min_surface": "50"}).startswith(
+        "Rechercher un logement – T3 · 50 m² minimum ·"
+    )
+    assert title({"min_surface": "-3"}).startswith("Erreur – Rechercher un logement ·")
