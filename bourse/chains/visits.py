@@ -10,7 +10,16 @@ from django.utils.translation import gettext as _
 from bourse.visits import contexts
 from bourse.visits.models import ContextKind
 
+from . import services
 from .models import ChainProposal, ProposalStatus
+
+
+def _back_url(proposal: ChainProposal, profile) -> str:
+    """The chain's page while the household's list shows it; afterwards (a chain
+    accepted weeks ago, its exchange file still open) the household's exchange files."""
+    if services.proposals_for_tenant(profile).filter(pk=proposal.pk).exists():
+        return reverse("chains:proposal", args=[proposal.pk])
+    return reverse("exchanges:tenant_files")
 
 
 def chain_context(pk: int, profile) -> contexts.VisitContext | None:
@@ -31,7 +40,7 @@ def chain_context(pk: int, profile) -> contexts.VisitContext | None:
         open=proposal.status == ProposalStatus.ACCEPTED,
         # The household at position i moves into the home at position i + 1.
         pairs=tuple((households[(i + 1) % size], households[i]) for i in range(size)),
-        url=reverse("chains:proposal", args=[proposal.pk]),
+        url=_back_url(proposal, profile),
         title=_("Chaîne n° %(pk)s") % {"pk": proposal.pk},
     )
 

@@ -288,3 +288,23 @@ def test_chain_visits_each_household_visits_the_home_it_moves_into(client, chain
     client = signed_in(client, households[2])
     assert client.get(reverse("visits:detail", args=[visit.pk])).status_code == 404
     assert "1 créneau proposé" in client.get(page_url).content.decode()  # state shown
+
+
+def test_a_chain_visit_links_back_to_the_files_once_the_chain_left_the_list(client, chain):
+    chain_services.find_chains()
+    proposal = ChainProposal.objects.get()
+    households = [m.listing.tenant for m in proposal.members.select_related("listing__tenant")]
+    ChainProposal.objects.filter(pk=proposal.pk).update(
+        status=ProposalStatus.ACCEPTED, closed_at=timezone.now()
+    )
+    context = contexts.load("chain", proposal.pk, households[0])
+    assert context.url == reverse("chains:proposal", args=[proposal.pk])
+    visit = services.propose(context, households[1], households[1], slots((3, "10:00", 60)))
+    # Accepted weeks ago, its file still open: the chain's page is gone from the list.
+    ChainProposal.objects.filter(pk=proposal.pk).update(
+        closed_at=timezone.now() - dt.timedelta(days=40)
+    )
+    client = signed_in(client, households[0])
+    html = client.get(reverse("visits:detail", args=[visit.pk])).content.decode()
+    assert reverse("exchanges:tenant_files") in html
+    assert client.get(reverse("chains:proposal", args=[proposal.pk])).status_code == 404
