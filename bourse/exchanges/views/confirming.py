@@ -53,3 +53,24 @@ def confirmation_context(file, parties, form, preview) -> dict:
         "party": preview.party,
         "confirm_field": CONFIRM_FIELD,
     }
+
+
+def attempt(file, action, user, form, *, confirmed: bool, party=None, keep=()):
+    """Runs a valid form's action — or, not yet confirmed, its dry run (the preview).
+    A refusal lands on the form and gives ``None``; the exceptions named in ``keep``
+    (a stale step, a forbidden action…) go up to the view, which answers them."""
+    try:
+        return workflow.perform(
+            file,
+            action,
+            user,
+            expected_step=form.cleaned_data["expected_step"],
+            party=party,
+            data=form.action_data(),
+            dry_run=not confirmed,
+        )
+    except keep:
+        raise
+    except workflow.TransitionError as error:
+        add_refusal(form, error)
+        return None

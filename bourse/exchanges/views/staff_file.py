@@ -21,7 +21,7 @@ from .. import access, alerts, deadlines, display, workflow
 from ..agreement import agreement_pdf
 from ..forms import decorate, form_for
 from ..models import ExchangeFile
-from .confirming import CONFIRM, CONFIRM_FIELD, add_refusal, confirmation_context, parties_of
+from .confirming import CONFIRM, CONFIRM_FIELD, attempt, confirmation_context, parties_of
 
 # --- File page (staff) --------------------------------------------------------------
 
@@ -139,23 +139,21 @@ def file_action(request, pk, action):
     if form.is_valid():
         confirmed = action not in CONFIRM or request.POST.get(CONFIRM_FIELD) == "1"
         try:
-            result = workflow.perform(
+            result = attempt(
                 file,
                 action,
                 request.user,
-                expected_step=form.cleaned_data["expected_step"],
+                form,
+                confirmed=confirmed,
                 party=party,
-                data=form.action_data(),
-                dry_run=not confirmed,
+                keep=(workflow.StaleStep, workflow.NotAllowed),
             )
         except workflow.StaleStep as error:
             messages.error(request, str(error))
             return redirect("exchanges:file", pk=file.pk)
         except workflow.NotAllowed as error:
             return forbidden(request, str(error))
-        except workflow.TransitionError as error:
-            add_refusal(form, error)
-        else:
+        if result is not None:
             if not confirmed:
                 return render(
                     request,

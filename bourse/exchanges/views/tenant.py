@@ -12,7 +12,7 @@ from bourse.tenancy import TenantRefusal, tenant_required
 
 from .. import access, display, workflow
 from ..forms import NurForm, decorate, form_for
-from .confirming import CONFIRM_FIELD, add_refusal, confirmation_context, parties_of
+from .confirming import CONFIRM_FIELD, attempt, confirmation_context, parties_of
 
 
 def _tenant_file(request, pk):
@@ -93,20 +93,13 @@ def tenant_renounce(request, pk):
     if form.is_valid():
         confirmed = request.POST.get(CONFIRM_FIELD) == "1"
         try:
-            result = workflow.perform(
-                file,
-                "renounce",
-                request.user,
-                expected_step=form.cleaned_data["expected_step"],
-                data=form.action_data(),
-                dry_run=not confirmed,
+            result = attempt(
+                file, "renounce", request.user, form, confirmed=confirmed, keep=workflow.StaleStep
             )
         except workflow.StaleStep as error:
             messages.error(request, str(error))
             return redirect("exchanges:tenant_file", pk=file.pk)
-        except workflow.TransitionError as error:
-            add_refusal(form, error)
-        else:
+        if result is not None:
             if not confirmed:
                 return render(
                     request,
