@@ -6,8 +6,10 @@ Playwright's sync API runs an event loop in the test thread, so Django's
 async-safety check is lifted for those tests.
 """
 
+import contextlib
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -39,26 +41,10 @@ def _fast_commits(sender, connection, **kwargs):
 connection_created.connect(_fast_commits, dispatch_uid="tests-fast-commits")
 
 
-# The longest tests run first within their kind: under pytest-xdist a worker takes the
-# crawl (about a fifth of the suite's time) while the other works through the rest,
-# instead of the crawl starting last and leaving one worker idle (the suite's tail).
-# This hook runs before pytest-django's, whose stable sort then puts the kinds back in
-# Django's order (transactional tests after the others, which their flush would harm).
-LONGEST_FIRST = (
-    "tests/browser/test_accessibility_crawl.py",
-    "tests/tenants/test_matching.py::test_querysets_agree_with_the_pure_rule",
-    "tests/browser/test_exchange_browser.py",
-    "tests/editor/test_editor_browser.py",
-    "tests/browser/test_sign_in_browser.py",
-)
-
-
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
-    items.sort(key=lambda item: not item.nodeid.startswith(LONGEST_FIRST))
 
 
 @pytest.fixture(autouse=True)
@@ -78,8 +64,12 @@ def _clear():
 
 @pytest.fixture(autouse=True, scope="session")
 def _media_root():
+    """The worker's media folder exists from the start, as a deployed host's would."""
+    Path(settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
     yield
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+    with contextlib.suppress(OSError):  # the run's folder, once its last worker is done
+        Path(settings.MEDIA_ROOT).parent.rmdir()
 
 
 @pytest.fixture
