@@ -37,7 +37,7 @@ AUDIT = [
     ("8.2", "Code source valide", "C", TOOLS),
     ("8.3", "Langue par défaut présente", "C", TOOLS),
     ("8.5", "Titre de page présent", "C", TOOLS),
-    ("8.6", "Titre de page pertinent (filtres et pages de résultats)", "NC", HAND),
+    ("8.6", "Titre de page pertinent (filtres et pages de résultats)", "C", HAND),
     ("9.1", "Titres hiérarchisés", "C", TOOLS),
     ("9.3", "Listes correctement structurées", "C", TOOLS),
     ("10.4", "Texte lisible à 200 %", "C", KEYBOARD),
@@ -58,8 +58,6 @@ NOT_COMPLIANT = [
     "Les documents PDF du kit adhérents ne sont pas des PDF balisés (critère 13.3). "
     "L’accord d’échange, lui, est un PDF balisé (PDF/UA) dont la lisibilité par un "
     "lecteur d’écran n’a pas encore été vérifiée à la main.",
-    "Le titre de la page de recherche de logement (espace locataire) ne reprend pas "
-    "encore les filtres choisis ni le numéro de page (critère 8.6).",
 ]
 DEROGATIONS = [
     "La carte de la recherche de logement (service de cartographie en ligne) : la liste "

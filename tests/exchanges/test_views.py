@@ -160,6 +160,8 @@ def test_form_errors_are_shown_on_the_page(client, agents, file2, amo):
     page = response.content.decode()
     assert "form-error-summary" in page and "Le motif est obligatoire." in page
     assert 'aria-invalid="true"' in page
+    assert "<title>Erreur – Dossier d’échange" in page  # the title says it too
+    assert "<title>Erreur" not in client.get(url(file2)).content.decode()
     advance(file2, Step.INSTRUCTION, amo)
     dates = {f"cal_{p}": d.isoformat() for p, d in cal_dates(file2, gap=9).items()}
     response = post_action(client, file2, "schedule_cal", dates)
@@ -313,6 +315,8 @@ def test_a_tenant_follows_and_renounces_their_file(client, file2, tenants, agent
         {"renounce-expected_step": Step.CREATED, "renounce-reason": ""},
     )
     assert response.status_code == 400 and "Le motif est obligatoire." in response.content.decode()
+    assert "<title>Erreur – Mon dossier d’échange" in response.content.decode()
+    assert "<title>Mon dossier d’échange" in page
     response = client.post(
         f"/dossiers/mes-dossiers/{file2.pk}/renoncer/",
         {
