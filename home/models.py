@@ -4,10 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 
-from . import figures
+from portal.pagecache import content_memoized, content_version
+
+from . import figures, serving
 from .blocks import StandardPageBodyBlock
 
 
@@ -18,6 +20,23 @@ class BasePage(Page):
 
     class Meta:
         abstract = True
+
+    def get_view_restrictions(self):
+        """Wagtail's look-up, asked once per page object (the serving hooks, the
+        cache headers and this class ask it four times a request), and without a
+        query for a page outside every private section (``home.serving``)."""
+        version = content_version()
+        memo = self.__dict__.get("_view_restrictions")
+        if memo is not None and version is not None and memo[0] == version:
+            return memo[1]
+        if serving.surely_unrestricted(self):
+            restrictions = PageViewRestriction.objects.none()
+        else:
+            restrictions = super().get_view_restrictions()
+            len(restrictions)  # evaluated once: iterating and .exists() reuse the rows
+        # Kept while the content version stays (a restriction saved bumps it).
+        self._view_restrictions = (version, restrictions)
+        return restrictions
 
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
@@ -62,7 +81,12 @@ class HomePage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["key_figures"] = self.shown_key_figures()
+        if getattr(request, "is_preview", False):  # the draft's own figures
+            context["key_figures"] = self.shown_key_figures()
+        else:
+            context["key_figures"] = content_memoized(
+                f"home:key-figures:{self.pk}", self.shown_key_figures
+            )
         return context
 
     def shown_key_figures(self) -> list[tuple[str, str]]:

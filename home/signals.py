@@ -1,7 +1,7 @@
 """Cache invalidation: an edit shows on the site at once."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from wagtail.models import CollectionViewRestriction, PageViewRestriction
+from wagtail.models import CollectionViewRestriction, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from portal.pagecache import bump_content_version
@@ -42,3 +42,15 @@ def _page_deleted(sender, **kwargs):
 
 
 post_delete.connect(_page_deleted, dispatch_uid="page_deleted_cache")
+
+
+def _alias_created(sender, instance, created, **kwargs):
+    # An alias takes its source's view restrictions (home.serving keeps where they lie).
+    if created and getattr(instance, "alias_of_id", None):
+        bump_content_version()
+
+
+post_save.connect(_alias_created, dispatch_uid="alias_created_cache")
+# The request's site is kept per process too (home.serving.site_for_request).
+post_save.connect(bump_content_version, sender=Site, dispatch_uid="site_saved_cache")
+post_delete.connect(bump_content_version, sender=Site, dispatch_uid="site_deleted_cache")

@@ -5,11 +5,19 @@ it, which makes every value stored under the old token a miss. ``versioned``
 reads the version and the value in one round trip (``get_many``): the value
 is stored with the token it was computed under. Used by the page cache (the
 content version) and by the tenants' rankings (the listings version).
+
+``memoized`` keeps a value in the process itself (no round trip, no
+unpickling) while the version stays the same; the version is read once per
+request (``RequestVersionsMiddleware``) and on every call outside a request.
 """
 
+import threading
+import time
 import uuid
 from collections.abc import Callable
+from contextvars import ContextVar
 
+from django.conf import settings
 from django.core.cache import cache
 
 
@@ -53,3 +61,73 @@ def versioned_many(version_key: str, keys: list[str], compute_missing, timeout: 
         cache.set_many({key: (version, value) for key, value in computed.items()}, timeout)
         values.update(computed)
     return values
+
+
+# --- Values kept in the process --------------------------------------------------
+
+# The versions read during the current request ({version key: token}); None
+# outside a request, where every call reads the cache.
+_request_versions: ContextVar[dict | None] = ContextVar("request_versions", default=None)
+_memo: dict[str, tuple[str, float, object]] = {}
+_memo_lock = threading.Lock()
+
+
+class RequestVersionsMiddleware:
+    """Reads each version at most once per request (see ``current_version``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_versions.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _request_versions.reset(token)
+
+
+def current_version(version_key: str) -> str | None:
+    """The version's token, read from the cache once per request (None when the
+    cache cannot be reached)."""
+    seen = _request_versions.get()
+    if seen is not None and version_key in seen:
+        return seen[version_key]
+    version = cache.get(version_key) or ensure_version(version_key)
+    if seen is not None:
+        seen[version_key] = version
+    return version
+
+
+def remember_version(version_key: str, version: str | None) -> None:
+    """A token the caller has just read with other keys (the page cache does)."""
+    seen = _request_versions.get()
+    if seen is not None and version is not None:
+        seen[version_key] = version
+
+
+def memoized(version_key: str, key: str, compute: Callable[[], object]):
+    """``compute()``, kept in this process while the version stays the same, and
+    at most ``settings.PROCESS_MEMO_SECONDS``. Off (``compute()`` every time)
+    when that setting is 0: a cache that processes do not share (local memory
+    in production) would not tell one process of another's change. The value
+    is shared by the requests of the process: callers only read it."""
+    lifetime = settings.PROCESS_MEMO_SECONDS
+    if lifetime <= 0:
+        return compute()
+    version = current_version(version_key)
+    if version is None:  # the cache cannot be reached: nothing to check a value against
+        return compute()
+    entry = _memo.get(key)
+    now = time.monotonic()
+    if entry is not None and entry[0] == version and entry[1] > now:
+        return entry[2]
+    value = compute()
+    with _memo_lock:
+        _memo[key] = (version, now + lifetime, value)
+    return value
+
+
+def forget_memoized() -> None:
+    """Empties this process's memo (tests)."""
+    with _memo_lock:
+        _memo.clear()

@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from home import views as home_views
 from kit_adherents import media
 from search import views as search_views
 
@@ -52,4 +53,13 @@ urlpatterns += [
     ),
 ]
 
-urlpatterns += [path("", include(wagtail_urls))]
+# Wagtail's front-end URLs, its page view wrapped by home.views.serve (the
+# request's site read from the process memo).
+urlpatterns += [
+    *(
+        pattern
+        for pattern in wagtail_urls.urlpatterns
+        if getattr(pattern, "name", None) != "wagtail_serve"
+    ),
+    re_path(wagtail_urls.serve_pattern, home_views.serve, name="wagtail_serve"),
+]

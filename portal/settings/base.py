@@ -72,7 +72,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: a page-cache hit for an anonymous visitor skips the rest of the stack
+    # Each version of portal.caching read at most once per request.
+    "portal.caching.RequestVersionsMiddleware",
+    # Then a page-cache hit for an anonymous visitor skips the rest of the stack
     # (it replays the headers that stack wrote when the page was stored).
     "portal.pagecache.AnonymousPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -186,6 +188,14 @@ CELERY_BEAT_SCHEDULE: dict = {
 # keep its own copy and miss the invalidations made by the others.
 PAGE_CACHE_SECONDS = env_int(
     "PAGE_CACHE_SECONDS",
+    0 if env_str("DJANGO_ENV") == "production" and not REDIS_URL else 300,
+)
+# Values kept in each process while the content version stays the same
+# (``portal.caching.memoized``: the request's site, the map of private pages, the
+# home page's key figures and latest news), at most this long. Off in production
+# without Redis, for the same reason as the page cache.
+PROCESS_MEMO_SECONDS = env_int(
+    "PROCESS_MEMO_SECONDS",
     0 if env_str("DJANGO_ENV") == "production" and not REDIS_URL else 300,
 )
 # Paths never looked up in the page cache (no cacheable page lives there; other
