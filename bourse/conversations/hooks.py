@@ -44,7 +44,7 @@ def header_notice(user):
     profile = tenant_profile(user)
     if profile is None:
         return None
-    count = services.unread_count(profile)
+    count = services.unread_count_shown(profile)
     return {"label": _("Messages"), "url": reverse("conversations:list"), "count": count}
 
 

@@ -230,6 +230,14 @@ def unread_count(profile: TenantProfile) -> int:
     )
 
 
+def unread_count_shown(profile: TenantProfile) -> int:
+    """``unread_count`` as the pages show it: counted once per profile object, i.e.
+    once a request, for the header and the dashboard both show it."""
+    if "_unread_count_shown" not in profile.__dict__:
+        profile.__dict__["_unread_count_shown"] = unread_count(profile)
+    return profile.__dict__["_unread_count_shown"]
+
+
 def participant_of(conversation: Conversation, profile: TenantProfile) -> Participant | None:
     return conversation.participants.filter(tenant=profile).first()
 

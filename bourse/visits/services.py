@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -139,6 +140,19 @@ def visits_of(context: VisitContext):
 def visits_for(profile):
     """Every visit of a household, either side."""
     return Visit.objects.filter(Q(host=profile) | Q(visitor=profile))
+
+
+def slot_count_subquery():
+    """How many slots a visit proposes, as an annotation (``slot_count``)."""
+    return Coalesce(
+        Subquery(
+            VisitSlot.objects.filter(visit_id=OuterRef("pk"))
+            .values("visit_id")
+            .annotate(count=Count("pk"))
+            .values("count")[:1]
+        ),
+        0,
+    )
 
 
 def address_for(visit: Visit, profile) -> str:

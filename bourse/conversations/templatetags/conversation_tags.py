@@ -42,4 +42,4 @@ def chain_conversation_panel(context, proposal_id):
 def unread_messages(context):
     request = context.get("request")
     profile = getattr(request, "tenant", None)
-    return {"count": services.unread_count(profile) if profile is not None else 0}
+    return {"count": services.unread_count_shown(profile) if profile is not None else 0}

@@ -66,7 +66,9 @@ def tenant_visits(context):
         services.visits_for(profile)
         .exclude(status=VisitStatus.CANCELLED)
         .select_related(*services.PROFILES)
-        .annotate(slot_count=Count("slots"), outcome_recorded=Exists(outcome))
+        # Counted in a subquery: a GROUP BY over every selected column of the six
+        # joined tables cost more to build and run than the rest of the dashboard.
+        .annotate(slot_count=services.slot_count_subquery(), outcome_recorded=Exists(outcome))
         .order_by("starts_at", "proposed_at")[:20]
     )
     rows = []
