@@ -37,13 +37,20 @@ def site_for_request(request) -> Site | None:
     return site
 
 
-def _private_and_alias_paths() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    def compute():
-        private = PageViewRestriction.objects.values_list("page__path", flat=True)
-        aliases = Page.objects.filter(alias_of__isnull=False).values_list("path", flat=True)
-        return tuple(private), tuple(aliases)
+def page_restrictions() -> list[PageViewRestriction]:
+    """Every page view restriction, with its page and groups (what a visitor may
+    see is decided from it: ``kit_adherents.access``)."""
+    return content_memoized(
+        "cms:page-restrictions",
+        lambda: list(PageViewRestriction.objects.select_related("page").prefetch_related("groups")),
+    )
 
-    return content_memoized("cms:private-and-alias-paths", compute)
+
+def _alias_paths() -> tuple[str, ...]:
+    return content_memoized(
+        "cms:alias-paths",
+        lambda: tuple(Page.objects.filter(alias_of__isnull=False).values_list("path", flat=True)),
+    )
 
 
 def surely_unrestricted(page) -> bool:
@@ -52,5 +59,5 @@ def surely_unrestricted(page) -> bool:
     restrictions would apply; Wagtail's own look-up handles those)."""
     if page.alias_of_id:
         return False
-    private, aliases = _private_and_alias_paths()
-    return not any(page.path.startswith(path) for path in (*private, *aliases))
+    private = (restriction.page.path for restriction in page_restrictions())
+    return not any(page.path.startswith(path) for path in (*private, *_alias_paths()))

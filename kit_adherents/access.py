@@ -42,7 +42,8 @@ from wagtail.models import (
     PageViewRestriction,
 )
 
-from portal.pagecache import content_cached
+from home.serving import page_restrictions
+from portal.pagecache import content_memoized
 
 FINGERPRINT_SESSION_KEY = "kit_adherents_passed"
 _SALT = "kit_adherents.access.restriction"
@@ -285,13 +286,8 @@ def visible_documents(request, queryset=None):
 # --- What a request may see ---------------------------------------------------------
 
 
-def page_restrictions() -> list[PageViewRestriction]:
-    """Every page view restriction, with its page and groups (cached until the next
-    content change: restrictions bump the content version)."""
-    return content_cached(
-        "kit:page-restrictions",
-        lambda: list(PageViewRestriction.objects.select_related("page").prefetch_related("groups")),
-    )
+# page_restrictions(): every page view restriction with its page and groups, kept
+# until the next content change (home.serving, which serving a page reads too).
 
 
 def collection_restrictions() -> list[tuple[CollectionViewRestriction, frozenset[int]]]:
@@ -313,7 +309,7 @@ def collection_restrictions() -> list[tuple[CollectionViewRestriction, frozenset
             ).prefetch_related("groups")
         ]
 
-    return content_cached("kit:collection-restrictions", compute)
+    return content_memoized("kit:collection-restrictions", compute)
 
 
 def refused_page_restrictions(request) -> list[PageViewRestriction]:
