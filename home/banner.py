@@ -1,12 +1,14 @@
 """The scrolling banner rule: which messages show now, and until when.
 
-The list of not-yet-ended messages is cached (cleared when a message is
-saved or deleted); filtering by the current time happens on each request,
-so a message starts and stops showing exactly on time.
+The list of not-yet-ended messages is kept in the process until the next
+content change (a message saved or deleted bumps the content version);
+filtering by the current time happens on each request, so a message starts
+and stops showing exactly on time.
 """
 
-from django.core.cache import cache
 from django.utils import timezone
+
+from portal.pagecache import content_memoized
 
 CACHE_KEY = "banner:upcoming"
 MAX_SECONDS = 24 * 3600
@@ -15,11 +17,10 @@ MAX_SECONDS = 24 * 3600
 def _upcoming_messages():
     from .models import BannerMessage
 
-    messages = cache.get(CACHE_KEY)
-    if messages is None:
+    def compute():
         now = timezone.now()
         qs = BannerMessage.objects.select_related("link_page").exclude(ends_at__lte=now)
-        messages = [
+        return [
             {
                 "id": m.pk,
                 "text": m.text,
@@ -30,8 +31,8 @@ def _upcoming_messages():
             }
             for m in qs.order_by("sort_order", "starts_at", "pk")
         ]
-        cache.set(CACHE_KEY, messages, MAX_SECONDS)
-    return messages
+
+    return content_memoized(CACHE_KEY, compute)
 
 
 def current_banner_messages(now=None) -> list[dict]:
@@ -56,7 +57,3 @@ def seconds_until_next_banner_change(now=None) -> int:
     if not upcoming:
         return MAX_SECONDS
     return max(0, int((min(upcoming) - now).total_seconds()))
-
-
-def clear_banner_cache(**_kwargs) -> None:
-    cache.delete(CACHE_KEY)

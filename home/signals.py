@@ -6,17 +6,10 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from portal.pagecache import bump_content_version
 
-from .banner import clear_banner_cache
 from .models import BannerMessage, KeyFigure
 
-
-def _banner_changed(**kwargs):
-    clear_banner_cache()
-    bump_content_version()
-
-
-post_save.connect(_banner_changed, sender=BannerMessage, dispatch_uid="banner_saved")
-post_delete.connect(_banner_changed, sender=BannerMessage, dispatch_uid="banner_deleted")
+post_save.connect(bump_content_version, sender=BannerMessage, dispatch_uid="banner_saved")
+post_delete.connect(bump_content_version, sender=BannerMessage, dispatch_uid="banner_deleted")
 post_save.connect(bump_content_version, sender=KeyFigure, dispatch_uid="keyfigure_saved")
 page_published.connect(bump_content_version, dispatch_uid="page_published_cache")
 page_unpublished.connect(bump_content_version, dispatch_uid="page_unpublished_cache")
