@@ -2,13 +2,17 @@
 
 import pytest
 
+# The violations only: the passes and the rules that did not apply stay in the page.
+RUN_JS = "() => axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)"
+
 
 def assert_no_axe_violations(page, label: str = "") -> None:
     """Run axe-core on the current page and fail with a readable report."""
-    from axe_playwright_python.sync_playwright import Axe
+    from axe_playwright_python.base import AXE_SCRIPT
 
-    results = Axe().run(page)
-    violations = results.response.get("violations", [])
+    if not page.evaluate("() => typeof window.axe === 'object'"):  # once per document
+        page.evaluate(AXE_SCRIPT)
+    violations = page.evaluate(RUN_JS)
     if violations:
         lines = [f"axe-core : {len(violations)} violation(s) sur {label or page.url}"]
         for violation in violations:
