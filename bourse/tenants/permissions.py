@@ -24,11 +24,14 @@ def tenant_profile(user) -> TenantProfile | None:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
     if "_tenant_profile" not in user.__dict__:
-        user.__dict__["_tenant_profile"] = (
+        profile = (
             TenantProfile.objects.select_related("listing__commune", "dwelling", "landlord")
             .filter(user=user, anonymised_at__isnull=True)
             .first()
         )
+        if profile is not None:
+            profile.user = user  # the same account: profile.user asks no query
+        user.__dict__["_tenant_profile"] = profile
     return user.__dict__["_tenant_profile"]
 
 
