@@ -17,13 +17,6 @@ at most ``LIMIT`` pages per role). On each page:
 Pages the visitor already saw (public notes, webinars…) are checked again for a
 signed-in role only for its landing page and the home page (the header holds
 the account menu), which keeps the crawl to a few minutes.
-
-Cost: axe-core is put in each role's browser context once (an init script, in
-the top frame of every page, as an evaluation did before) rather than sent with
-every page; its answer is the violations only. Each page is resized once: pages
-are loaded in turn at the desktop width (axe, then the 320 px checks) and at
-320 px (the 320 px checks, then axe at the desktop width once the page has seen
-its new width).
 """
 
 import os
@@ -34,6 +27,7 @@ from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from tests import a11y_tools
 
@@ -89,13 +83,6 @@ UNNAMED_SCROLL_JS = """() => Array.from(document.querySelectorAll('main *'))
   .map(el => el.tagName + '.' + el.className)"""
 
 
-# axe-core in the top frame only, as ``page.evaluate`` put it before.
-AXE_INIT = "if (window === window.top) {\n%s\n}"
-# The violations only: the passes and the rules that did not apply stay in the page.
-AXE_RUN_JS = """([context, options]) => axe.run(context, options).then(r => r.violations)"""
-AXE_OPTIONS = {"resultTypes": ["violations"]}
-
-
 def shape(url: str) -> str:
     path, _, query = url.partition("?")
     return re.sub(r"\d+", "0", path) + ("?" if query else "")
@@ -112,25 +99,7 @@ def _same_site_path(href: str, origin: str) -> str | None:
     return path
 
 
-def _axe_problems(page, label: str) -> list[str]:
-    problems = []
-    for violation in page.evaluate(AXE_RUN_JS, [AXE_CONTEXT, AXE_OPTIONS]):
-        targets = "; ".join(str(node["target"]) for node in violation["nodes"][:3])
-        problems.append(f"axe {label}: {violation['id']} — {violation['help']} — {targets}")
-    return problems
-
-
-def _reflow_problems(page, label: str) -> list[str]:
-    problems = []
-    width = page.evaluate(WIDTH_JS)
-    if width > PHONE:
-        problems.append(f"reflow {label}: {width} px de large à {PHONE} px")
-    for box in page.evaluate(UNNAMED_SCROLL_JS):
-        problems.append(f"reflow {label}: {box} défile sans être atteignable au clavier")
-    return problems
-
-
-def crawl_role(page, origin, starts, skip_shapes, html_dir, role):
+def crawl_role(page, axe, origin, starts, skip_shapes, html_dir, role):
     """Visit the role's pages; returns (pages visited, problems, saved files by name)."""
     seen, queue, problems, files = set(), deque(starts), [], {}
     while queue and len(seen) < LIMIT:
@@ -156,17 +125,19 @@ def crawl_role(page, origin, starts, skip_shapes, html_dir, role):
         (html_dir / name).write_text(response.text(), encoding="utf-8")
         files[name] = label
 
-        if page.viewport_size["width"] == DESKTOP["width"]:
-            problems += _axe_problems(page, label)
-            page.set_viewport_size({"width": PHONE, "height": 800})
-            page.evaluate(SETTLED_JS, PHONE)
-            problems += _reflow_problems(page, label)
-        else:  # loaded at 320 px: reflow first, then axe at the desktop width
-            page.evaluate(SETTLED_JS, PHONE)
-            problems += _reflow_problems(page, label)
-            page.set_viewport_size(DESKTOP)
-            page.evaluate(SETTLED_JS, DESKTOP["width"])
-            problems += _axe_problems(page, label)
+        violations = axe.run(page, context=AXE_CONTEXT).response.get("violations", [])
+        for violation in violations:
+            targets = "; ".join(str(node["target"]) for node in violation["nodes"][:3])
+            problems.append(f"axe {label}: {violation['id']} — {violation['help']} — {targets}")
+
+        page.set_viewport_size({"width": PHONE, "height": 800})
+        page.evaluate(SETTLED_JS, PHONE)
+        width = page.evaluate(WIDTH_JS)
+        if width > PHONE:
+            problems.append(f"reflow {label}: {width} px de large à {PHONE} px")
+        for box in page.evaluate(UNNAMED_SCROLL_JS):
+            problems.append(f"reflow {label}: {box} défile sans être atteignable au clavier")
+        page.set_viewport_size(DESKTOP)
 
         for href in page.evaluate(LINKS_JS):
             link = _same_site_path(href, origin)
@@ -181,7 +152,7 @@ def test_every_page_of_every_role(browser, live_server, demo_content, tmp_path):
         tmp_path = Path(os.environ["A11Y_HTML_DIR"])
         tmp_path.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    axe_init = AXE_INIT % a11y_tools.axe_script()
+    axe = Axe(axe_script=a11y_tools.axe_script())
     vnu = a11y_tools.vnu_command()
     origin = live_server.url
     problems, files, counts, public = [], {}, {}, set()
@@ -189,7 +160,6 @@ def test_every_page_of_every_role(browser, live_server, demo_content, tmp_path):
         if ONLY != [""] and role not in ONLY:
             continue
         context = browser.new_context(base_url=origin, locale="fr-FR", viewport=DESKTOP)
-        context.add_init_script(axe_init)
         page = context.new_page()
         page.set_default_timeout(15_000)
         starts = ["/", *extra]
@@ -199,7 +169,9 @@ def test_every_page_of_every_role(browser, live_server, demo_content, tmp_path):
             landing = _same_site_path(page.url, origin)
             assert landing and not landing.startswith("/connexion/"), (role, page.url)
             starts = [landing, *starts]
-        seen, role_problems, role_files = crawl_role(page, origin, starts, public, tmp_path, role)
+        seen, role_problems, role_files = crawl_role(
+            page, axe, origin, starts, public, tmp_path, role
+        )
         context.close()
         if username is None:
             public = seen
