@@ -98,13 +98,6 @@ def current_version(version_key: str) -> str | None:
     return version
 
 
-def remember_version(version_key: str, version: str | None) -> None:
-    """A token the caller has just read with other keys (the page cache does)."""
-    seen = _request_versions.get()
-    if seen is not None and version is not None:
-        seen[version_key] = version
-
-
 def memoized(version_key: str, key: str, compute: Callable[[], object]):
     """``compute()``, kept in this process while the version stays the same, and
     at most ``settings.PROCESS_MEMO_SECONDS``. Off (``compute()`` every time)

@@ -15,9 +15,8 @@ version (``bump_content_version``), so an edit shows at once.
 Lifetime: ``PAGE_CACHE_SECONDS``, never beyond the next start or end of a
 banner message (the ``banner_change_seconds`` hook the CMS sets).
 
-Place: first in ``MIDDLEWARE`` (after the one-line ``RequestVersionsMiddleware``),
-so that a hit skips the whole stack (the stored headers are the ones that
-stack wrote). Skipped for signed-in
+Place: first in ``MIDDLEWARE``, so that a hit skips the whole stack (the
+stored headers are the ones that stack wrote). Skipped for signed-in
 visitors (a session cookie is present), non-GET requests, paths of
 ``PAGE_CACHE_SKIP_PREFIXES`` and, for ``UNCACHEABLE_MEMO_SECONDS``, paths
 whose view never opts in; never stored when the response sets a cookie, used
@@ -150,7 +149,6 @@ class AnonymousPageCacheMiddleware:
         key = _cache_key(request)
         found = cache.get_many([VERSION_KEY, key])  # one round trip
         version, entry = found.get(VERSION_KEY), found.get(key)
-        caching.remember_version(VERSION_KEY, version)
         if entry is not None and version is not None and entry[0] == version:
             return _replay(entry)
         response = self.get_response(request)

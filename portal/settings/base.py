@@ -72,11 +72,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Each version of portal.caching read at most once per request.
-    "portal.caching.RequestVersionsMiddleware",
-    # Then a page-cache hit for an anonymous visitor skips the rest of the stack
+    # First: a page-cache hit for an anonymous visitor skips the rest of the stack
     # (it replays the headers that stack wrote when the page was stored).
     "portal.pagecache.AnonymousPageCacheMiddleware",
+    # Each version of portal.caching read at most once per request.
+    "portal.caching.RequestVersionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "portal.csp.AdminContentSecurityPolicyMiddleware",
