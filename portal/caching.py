@@ -22,7 +22,11 @@ from django.core.cache import cache
 
 
 def bump(version_key: str) -> None:
-    cache.set(version_key, uuid.uuid4().hex, timeout=None)
+    token = uuid.uuid4().hex
+    cache.set(version_key, token, timeout=None)
+    seen = _request_versions.get()
+    if seen is not None:  # a request that changes the content then reads it sees the change
+        seen[version_key] = token
 
 
 def ensure_version(version_key: str) -> str:
@@ -118,9 +122,3 @@ def memoized(version_key: str, key: str, compute: Callable[[], object]):
     with _memo_lock:
         _memo[key] = (version, now + lifetime, value)
     return value
-
-
-def forget_memoized() -> None:
-    """Empties this process's memo (tests)."""
-    with _memo_lock:
-        _memo.clear()

@@ -95,3 +95,16 @@ def test_version_read_once_per_request(rf):
     assert len(set(tokens)) == 1 and tokens[0]
     caching.bump("v:test")
     assert caching.current_version("v:test") != tokens[0]  # outside a request: read each time
+
+
+def test_a_bump_during_a_request_is_seen_by_that_request(rf, settings):
+    settings.PROCESS_MEMO_SECONDS = 300
+    computed = []
+
+    def view(request):
+        first = caching.memoized("v:test", "k:test", lambda: computed.append(1) or len(computed))
+        caching.bump("v:test")  # the request changes the content…
+        second = caching.memoized("v:test", "k:test", lambda: computed.append(1) or len(computed))
+        return first, second
+
+    assert caching.RequestVersionsMiddleware(view)(rf.get("/")) == (1, 2)  # …and sees it
