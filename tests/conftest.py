@@ -45,6 +45,45 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
+    # pytest-django ran first (tryfirst) and put the database tests, then the
+    # transactional ones, then the rest. Within each of these, the tests marked
+    # ``long`` go first: the workers then take them early and end together,
+    # instead of one running the crawl alone for two minutes at the end.
+    items.sort(key=lambda item: (_django_kind(item), item.get_closest_marker("long") is None))
+
+
+def _django_kind(item) -> int:
+    """pytest-django's order: 0 database, 1 transactional, 2 no database."""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    marker = item.get_closest_marker("django_db")
+    options = marker.kwargs if marker else {}
+    if (
+        options.get("transaction")
+        or options.get("reset_sequences")
+        or {"transactional_db", "live_server"} & fixtures
+    ):
+        return 1
+    return 0 if marker or "db" in fixtures else 2
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    """On SQLite, the test database is a copy of one migrated database
+    (``tests/sqlite_template.py``) instead of each worker's own ``migrate``."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        from . import sqlite_template
+
+        sqlite_template.copy_instead_of_migrate(sqlite_template.template())
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """pytest-django's set-up; ``migrate`` is itself again for the tests that call it."""
+    from . import sqlite_template
+
+    sqlite_template.restore_migrate()
 
 
 @pytest.fixture(autouse=True)

@@ -146,6 +146,7 @@ def crawl_role(page, axe, origin, starts, skip_shapes, html_dir, role):
     return seen, problems, files
 
 
+@pytest.mark.long
 def test_every_page_of_every_role(browser, live_server, demo_content, tmp_path):
     # A11Y_HTML_DIR keeps the served pages for a look after the run.
     if os.environ.get("A11Y_HTML_DIR"):

@@ -104,6 +104,7 @@ def _visit(page, watcher, path, ready, label):
     watcher.check(label)
 
 
+@pytest.mark.long
 def test_admin_main_screens_work_under_the_policy(admin_page, admin_world):
     page = admin_page
     watcher = Watcher(page)

@@ -107,6 +107,7 @@ def act(page, button, step_after, confirm=None):
     expect(page.locator("#etape-actuelle")).to_have_text(step_after)
 
 
+@pytest.mark.long
 def test_two_agents_carry_a_file_to_the_exchange_done(browser, world):
     file = world["files"][0]
     agent_a = sign_in(browser, world["url"], "agent-a")

@@ -58,6 +58,7 @@ def sign_out_from_the_header(page):
     expect(page.get_by_role("status").first).to_contain_text("Vous êtes déconnecté")
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_every_demo_role_signs_in_lands_home_and_signs_out(browser, demo_site, viewport):  # noqa: F811
     context = browser.new_context(base_url=demo_site.url, locale="fr-FR", viewport=viewport)

@@ -75,6 +75,7 @@ def type_rich_text(page, index: int, text: str) -> None:
     page.wait_for_timeout(300)
 
 
+@pytest.mark.long
 def test_editor_publishes_a_note_a_banner_message_and_the_kit_password(
     page, live_server, site, editor
 ):

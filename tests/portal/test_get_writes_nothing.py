@@ -92,6 +92,7 @@ def demo(db, django_capture_on_commit_callbacks):
         call_command("load_demo_content", stdout=io.StringIO())
 
 
+@pytest.mark.long
 def test_no_get_writes_for_any_role(demo):
     report = []
     visited = {}

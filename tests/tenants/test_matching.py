@@ -72,6 +72,7 @@ def apply(listing: Listing, facts: Facts, criteria: Criteria) -> None:
     listing.set_wanted_communes(sorted(criteria.commune_ids))
 
 
+@pytest.mark.long
 @settings(
     max_examples=60,
     deadline=None,
