@@ -8,9 +8,10 @@ then copies that file into its in-memory test database with SQLite's backup API,
 in place of its own ``migrate``. The database is the one ``migrate`` makes: the
 schema, Wagtail's root page and groups, the content types and permissions.
 
-The file stays in ``.cache/test-db/``, named after every migration file of every
-installed app and the installed apps themselves: the next run on the same tree
-copies it at once, and a new or changed migration makes a new file. PostgreSQL
+The file stays in ``.cache/test-db/``, named after a hash of every migration file
+of the installed apps and of the project's code and data: the next run on the same
+tree copies it at once; a changed migration, or any change to the project's code,
+makes a new one. PostgreSQL
 runs its migrations as before (``.ci/run`` runs both).
 """
 
@@ -27,16 +28,26 @@ from django.apps import apps
 from django.conf import settings
 
 FOLDER = Path(settings.BASE_DIR) / ".cache" / "test-db"
+PROJECT_APPS = ("portal", "home", "news", "kit_adherents", "bourse", "search")
 KEEP = 3  # templates kept for other trees (branches); the oldest go
 
 
 def _fingerprint() -> str:
-    digest = hashlib.sha256(settings.SETTINGS_MODULE.encode())
-    for config in apps.get_app_configs():
-        digest.update(config.name.encode())
-        folder = Path(config.path) / "migrations"
-        for path in sorted(folder.glob("*.py")) if folder.is_dir() else ():
-            digest.update(path.name.encode())
+    """Every migration of every installed app, and all of the project's code and
+    reference data: migrations call project code (groups, communes), and
+    ``post_migrate`` receivers write rows too."""
+    digest = hashlib.sha256(f"{settings.SETTINGS_MODULE} {settings.SITE_URL}".encode())
+    base = Path(settings.BASE_DIR)
+    files = [
+        path
+        for config in apps.get_app_configs()
+        if not Path(config.path).is_relative_to(base)
+        for path in (Path(config.path) / "migrations").glob("*.py")
+    ]
+    files += [path for app in PROJECT_APPS for path in (base / app).rglob("*") if path.is_file()]
+    for path in sorted(files):
+        if "__pycache__" not in path.parts:
+            digest.update(str(path).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:20]
 
