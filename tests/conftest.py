@@ -41,29 +41,17 @@ def _fast_commits(sender, connection, **kwargs):
 connection_created.connect(_fast_commits, dispatch_uid="tests-fast-commits")
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
-    # pytest-django ran first (tryfirst) and put the database tests, then the
-    # transactional ones, then the rest. Within each of these, the tests marked
-    # ``long`` go first: the workers then take them early and end together,
+    # The tests marked ``long`` first. pytest-django's own (tryfirst) sort runs
+    # after this one (a conftest's hook comes before a plugin's of the same rank)
+    # and is stable: database tests, transactional tests, then the rest, the long
+    # ones first within each. The workers take them early and end together,
     # instead of one running the crawl alone for two minutes at the end.
-    items.sort(key=lambda item: (_django_kind(item), item.get_closest_marker("long") is None))
-
-
-def _django_kind(item) -> int:
-    """pytest-django's order: 0 database, 1 transactional, 2 no database."""
-    fixtures = set(getattr(item, "fixturenames", ()))
-    marker = item.get_closest_marker("django_db")
-    options = marker.kwargs if marker else {}
-    if (
-        options.get("transaction")
-        or options.get("reset_sequences")
-        or {"transactional_db", "live_server"} & fixtures
-    ):
-        return 1
-    return 0 if marker or "db" in fixtures else 2
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
 
 
 @pytest.fixture(scope="session")

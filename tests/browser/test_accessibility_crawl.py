@@ -27,9 +27,9 @@ from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from tests import a11y_tools
+from tests.axe import axe_violations
 
 from .signin import sign_in
 
@@ -99,7 +99,7 @@ def _same_site_path(href: str, origin: str) -> str | None:
     return path
 
 
-def crawl_role(page, axe, origin, starts, skip_shapes, html_dir, role):
+def crawl_role(page, axe_script, origin, starts, skip_shapes, html_dir, role):
     """Visit the role's pages; returns (pages visited, problems, saved files by name)."""
     seen, queue, problems, files = set(), deque(starts), [], {}
     while queue and len(seen) < LIMIT:
@@ -125,8 +125,7 @@ def crawl_role(page, axe, origin, starts, skip_shapes, html_dir, role):
         (html_dir / name).write_text(response.text(), encoding="utf-8")
         files[name] = label
 
-        violations = axe.run(page, context=AXE_CONTEXT).response.get("violations", [])
-        for violation in violations:
+        for violation in axe_violations(page, axe_script, AXE_CONTEXT):
             targets = "; ".join(str(node["target"]) for node in violation["nodes"][:3])
             problems.append(f"axe {label}: {violation['id']} — {violation['help']} — {targets}")
 
@@ -153,7 +152,7 @@ def test_every_page_of_every_role(browser, live_server, demo_content, tmp_path):
         tmp_path = Path(os.environ["A11Y_HTML_DIR"])
         tmp_path.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    axe = Axe(axe_script=a11y_tools.axe_script())
+    axe_script = a11y_tools.axe_script()
     vnu = a11y_tools.vnu_command()
     origin = live_server.url
     problems, files, counts, public = [], {}, {}, set()
@@ -171,7 +170,7 @@ def test_every_page_of_every_role(browser, live_server, demo_content, tmp_path):
             assert landing and not landing.startswith("/connexion/"), (role, page.url)
             starts = [landing, *starts]
         seen, role_problems, role_files = crawl_role(
-            page, axe, origin, starts, public, tmp_path, role
+            page, axe_script, origin, starts, public, tmp_path, role
         )
         context.close()
         if username is None:
