@@ -5,7 +5,8 @@ Run by ``bench/run.py`` with the environment of its servers (production
 settings on the bench database), one JSON spec file as argument::
 
     {"host": "127.0.0.1:8000",
-     "pages": [{"name": "home", "path": "/", "cookie": "sessionid=…"}, …],
+     "pages": [{"name": "home", "path": "/", "cookie": "sessionid=…",
+                "settings": {…}}, …],     # settings: overridden for that page
      "queries": ["home", …],                 # pages whose SQL is counted
      "cpu": ["home", …], "rounds": 3, "seconds": 1.0}   # pages timed
 
@@ -45,7 +46,7 @@ def main(spec_path: str) -> None:
     django.setup()
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, override_settings
 
     pages = {page["name"]: page for page in spec["pages"]}
     clients = {}
@@ -57,7 +58,8 @@ def main(spec_path: str) -> None:
         clients[name] = client
 
     def get(name: str):
-        return clients[name].get(pages[name]["path"])
+        with override_settings(**pages[name].get("settings", {})):
+            return clients[name].get(pages[name]["path"])
 
     result: dict = {"queries": {}, "cpu": {}}
     for name in spec.get("queries", []):
@@ -68,7 +70,7 @@ def main(spec_path: str) -> None:
         sql = [query["sql"].lstrip().upper() for query in captured.captured_queries]
         result["queries"][name] = {
             "status": response.status_code,
-            "page_cache": response.get("X-Page-Cache", ""),
+            "page_cache": response.get("X-Page-Cache", "") or response.get("X-User-Page-Cache", ""),
             "queries": len(sql),
             "writes": sum(statement.startswith(WRITE_VERBS) for statement in sql),
         }

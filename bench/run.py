@@ -851,6 +851,14 @@ def measure_pages(ctx: Context, vanilla_thread: threading.Thread, vanilla: dict)
     host = urlsplit(site).netloc
     portal_pages = [p for p in PAGES if p.server in ("site", "nocache")]
     spec_pages = [{"name": p.name, "path": p.path, "cookie": cookies[p.role]} for p in PAGES]
+    # The signed-in tenant's pages made anew (the per-session cache off,
+    # portal.usercache): what a first visit or a visit after a write costs.
+    rendered = {f"{name}-render": name for name in ("tenant-search", "tenant-dash")}
+    spec_pages += [
+        {**page, "name": f"{page['name']}-render", "settings": {"USER_PAGE_CACHE_SECONDS": 0}}
+        for page in spec_pages
+        if page["name"] in rendered.values()
+    ]
     cached = run_inprocess(
         ctx, {"host": host, "pages": spec_pages, "queries": ["home-hit"]}, page_cache=True
     )
@@ -859,7 +867,7 @@ def measure_pages(ctx: Context, vanilla_thread: threading.Thread, vanilla: dict)
         {
             "host": host,
             "pages": spec_pages,
-            "queries": [p.name for p in portal_pages if p.name != "home-hit"],
+            "queries": [p.name for p in portal_pages if p.name != "home-hit"] + list(rendered),
         },
         page_cache=False,
     )
@@ -879,7 +887,7 @@ def measure_pages(ctx: Context, vanilla_thread: threading.Thread, vanilla: dict)
 
     # In one process, CPU of the signed-in pages against the uncached home
     # (the issue's own measure), interleaved rounds.
-    inprocess_timed = ["home-nocache", "tenant-search", "tenant-dash"]
+    inprocess_timed = ["home-nocache", "tenant-search", "tenant-dash", *rendered]
     inprocess = run_inprocess(
         ctx,
         {
@@ -957,10 +965,16 @@ def measure_pages(ctx: Context, vanilla_thread: threading.Thread, vanilla: dict)
             value / home
             for value, home in zip(inprocess[name], inprocess["home-nocache"], strict=True)
         ]
+        counted = queries.get(name, {})
         print(
-            f"  {name:<13} CPU {spread(inprocess[name])} ms/req"
+            f"  {name:<20} CPU {spread(inprocess[name])} ms/req"
             f"   × home-nocache {spread(per_round)}"
+            f"   {counted.get('queries', '?')} queries {counted.get('page_cache') or ''}"
         )
+    print(
+        "  (tenant-search and tenant-dash: signed in, served from the per-session cache after"
+        " the first GET; *-render: USER_PAGE_CACHE_SECONDS=0, each GET made anew)"
+    )
 
     def median_ratio(name: str, base: str) -> float:
         values = ratios(name, base)
@@ -988,7 +1002,7 @@ def measure_pages(ctx: Context, vanilla_thread: threading.Thread, vanilla: dict)
         ),
     ]
     for name in ("tenant-dash", "tenant-search"):
-        counted = queries.get(name, {}).get("queries", 10**6)
+        counted = queries.get(f"{name}-render", {}).get("queries", 10**6)
         checks += [
             (
                 f"{name} CPU ≤ {SIGNED_IN_MAX_HOME:g} × uncached home, in one process"
@@ -1001,7 +1015,7 @@ def measure_pages(ctx: Context, vanilla_thread: threading.Thread, vanilla: dict)
                 median_ratio(name, "home-nocache") <= SIGNED_IN_MAX_HOME,
             ),
             (
-                f"{name} ≤ {SIGNED_IN_MAX_QUERIES} SQL queries ({counted})",
+                f"{name} ≤ {SIGNED_IN_MAX_QUERIES} SQL queries when made anew ({counted})",
                 counted <= SIGNED_IN_MAX_QUERIES,
             ),
         ]

@@ -8,11 +8,15 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
+        from django.db.backends.signals import connection_created
 
-        from . import folding, renditions
+        from . import folding, renditions, usercache
         from .spaces import Space, connect_account_signals, register
 
         connect_account_signals()
+        connection_created.connect(
+            usercache.watch_connection, dispatch_uid="portal.usercache.watch_connection"
+        )
         folding.connect()
         renditions.connect()
         user_logged_in.connect(

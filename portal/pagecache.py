@@ -37,7 +37,7 @@ from . import caching
 VERSION_KEY = "pagecache:version"
 UNCACHEABLE_MEMO_SECONDS = 300
 UNCACHEABLE_MEMO_SIZE = 2048
-SKIPPED_HEADERS = {"x-page-cache", "set-cookie"}
+SKIPPED_HEADERS = {"x-page-cache", "x-user-page-cache", "set-cookie"}
 
 # Seconds until the cached pages must change by themselves (the banner's next
 # start or end); set by the CMS layer (``home``), which knows the banner.
@@ -97,13 +97,25 @@ def _response_is_cacheable(request, response) -> bool:
     )
 
 
-def _replay(entry) -> HttpResponse:
+def replay(entry, header: str = "X-Page-Cache") -> HttpResponse:
+    """The response stored by ``freeze``, marked as a hit by ``header``."""
     _version, status, headers, body = entry
     response = HttpResponse(body, status=status)
     for name, value in headers:
         response[name] = value
-    response["X-Page-Cache"] = "hit"
+    response[header] = "hit"
     return response
+
+
+def freeze(version: str, response) -> tuple:
+    """``(version, status, headers, body bytes)`` of a response, rendered first
+    if it is a template response; its cookies and cache header left out."""
+    if hasattr(response, "render") and callable(response.render):
+        response = response.render()
+    headers = [
+        (name, value) for name, value in response.items() if name.lower() not in SKIPPED_HEADERS
+    ]
+    return (version, response.status_code, headers, response.content)
 
 
 class _UncacheablePaths:
@@ -150,7 +162,7 @@ class AnonymousPageCacheMiddleware:
         found = cache.get_many([VERSION_KEY, key])  # one round trip
         version, entry = found.get(VERSION_KEY), found.get(key)
         if entry is not None and version is not None and entry[0] == version:
-            return _replay(entry)
+            return replay(entry)
         response = self.get_response(request)
         opted = getattr(response, "portal_cacheable", None)
         if opted is None:
@@ -165,12 +177,6 @@ class AnonymousPageCacheMiddleware:
         timeout = min(settings.PAGE_CACHE_SECONDS, banner_change_seconds())
         if timeout <= 0:
             return
-        if hasattr(response, "render") and callable(response.render):
-            response = response.render()
         if version is None:
             version = caching.ensure_version(VERSION_KEY)
-        headers = [
-            (name, value) for name, value in response.items() if name.lower() not in SKIPPED_HEADERS
-        ]
-        entry = (version, response.status_code, headers, response.content)
-        cache.set(key, entry, max(1, int(timeout)))
+        cache.set(key, freeze(version, response), max(1, int(timeout)))

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from bourse.exchanges import api as exchanges_api
 from bourse.exchanges import display as exchanges_display
+from portal.usercache import user_page_cached
 
 from .. import answering, contacts, lifecycle, matching, searching
 from ..models import ContactStatus
@@ -16,6 +17,7 @@ from .steps import next_step_url, step_list
 
 
 @tenant_required
+@user_page_cached
 def dashboard(request):
     profile = request.tenant
     listing = profile.listing

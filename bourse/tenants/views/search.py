@@ -8,6 +8,8 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from portal.usercache import user_page_cached
+
 from .. import matching, searching
 from ..forms import SearchForm
 from ..models import Listing, ListingPhoto
@@ -48,6 +50,7 @@ def search_results(viewer: Listing, form, page_number=None):
 
 
 @tenant_required
+@user_page_cached
 def search(request):
     listing = request.tenant.listing
     form = SearchForm(request.GET or None)
