@@ -35,11 +35,20 @@ def ensure_version(version_key: str) -> str:
     return cache.get(version_key)
 
 
-def versioned(version_key: str, key: str, compute: Callable[[], object], timeout: int):
-    """``compute()``, kept under ``key`` for ``timeout`` seconds or until the version changes."""
+def read(version_key: str, key: str) -> tuple[str | None, object | None]:
+    """``(current version, entry)`` in one round trip; the entry (a tuple whose
+    first item is the version it was stored under) is None when missing or stale."""
     found = cache.get_many([version_key, key])
     version, entry = found.get(version_key), found.get(key)
-    if entry is not None and version is not None and entry[0] == version:
+    if entry is None or version is None or entry[0] != version:
+        entry = None
+    return version, entry
+
+
+def versioned(version_key: str, key: str, compute: Callable[[], object], timeout: int):
+    """``compute()``, kept under ``key`` for ``timeout`` seconds or until the version changes."""
+    version, entry = read(version_key, key)
+    if entry is not None:
         return entry[1]
     value = compute()
     cache.set(key, (version or ensure_version(version_key), value), timeout)

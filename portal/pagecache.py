@@ -159,9 +159,8 @@ class AnonymousPageCacheMiddleware:
         ):
             return self.get_response(request)
         key = _cache_key(request)
-        found = cache.get_many([VERSION_KEY, key])  # one round trip
-        version, entry = found.get(VERSION_KEY), found.get(key)
-        if entry is not None and version is not None and entry[0] == version:
+        version, entry = caching.read(VERSION_KEY, key)  # one round trip
+        if entry is not None:
             return replay(entry)
         response = self.get_response(request)
         opted = getattr(response, "portal_cacheable", None)

@@ -75,7 +75,11 @@ def track_writes(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     if is_tracked_write(sql):
         db = context["connection"]
-        if not db.in_atomic_block or not _pending(db):
+        if not db.in_atomic_block and not db.get_autocommit():
+            # Manual transaction management, where on_commit() is refused: bump
+            # now (a page made before the commit may be kept its lifetime at most).
+            bump_data_version()
+        elif not db.in_atomic_block or not _pending(db):
             db.on_commit(bump_data_version)  # the connection itself: it may have no alias
     return result
 
@@ -126,9 +130,8 @@ def user_page_cached(view):
         ):
             return view(request, *args, **kwargs)
         key = _key(request, secret)
-        found = cache.get_many([VERSION_KEY, key])  # one round trip
-        version, entry = found.get(VERSION_KEY), found.get(key)
-        if entry is not None and version is not None and entry[0] == version:
+        version, entry = caching.read(VERSION_KEY, key)  # one round trip
+        if entry is not None:
             return pagecache.replay(entry, HEADER)
         # The version the page is made under is read before it is made: a write
         # committed meanwhile makes the stored page a miss.

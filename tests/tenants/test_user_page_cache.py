@@ -152,3 +152,16 @@ def test_off_when_the_lifetime_is_zero(tenant):
     client = signed_in(tenant.user)
     client.get(DASHBOARD)
     assert HEADER not in client.get(DASHBOARD)
+
+
+def test_a_write_under_manual_transactions_is_not_refused_and_shows(tenant):
+    client = cached(tenant.user)
+    transaction.set_autocommit(False)
+    try:
+        get_user_model().objects.filter(pk=tenant.user_id).update(first_name="Renée")
+        transaction.commit()
+    finally:
+        transaction.set_autocommit(True)
+    response = client.get(DASHBOARD)
+    assert response[HEADER] == "miss"
+    assert "Bonjour Renée" in response.content.decode()
