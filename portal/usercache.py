@@ -2,9 +2,19 @@
 
 What it holds: the response of a view decorated with ``user_page_cached``
 (the tenant's dashboard and search), stored as ``(version, status, headers,
-body bytes)``, for one session: the key is a hash of the user, the session
-(its key and data), the CSRF secret the page's forms were made with, the
-host, path and query, the language and the local date.
+body bytes)``, for one signed-in session: the key is a hash of the session
+(its key and data, which name the user and the hash of their password), the
+CSRF secret the page's forms were made with, the host, path and query, the
+language and the local date.
+
+Rights: the decorator sits *above* the one that checks the user's rights
+(``tenant_required``), so a hit reads neither the user nor their account. It
+may: a page is stored only when that check let it be made, and the check
+reads nothing but the session and the database (the account, its listing,
+its dwelling's eligibility). A hit needs the same session, unchanged, and the
+same data version as the stored page, so the check would answer the same; the
+first request after any write (an account deactivated, a password changed, a
+dwelling made ineligible) is made anew and checked.
 
 Invalidation: every entry carries the *data version* it was made under, read
 with the entry in one cache round trip (``get_many``). Any write to the
@@ -32,6 +42,7 @@ import re
 from functools import wraps
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
@@ -99,7 +110,6 @@ def _key(request, secret: str) -> str:
     session = request.session
     data = sorted((key, repr(value)) for key, value in session.items())
     parts = (
-        str(request.user.pk),
         session.session_key or "",
         repr(data),
         secret,
@@ -114,8 +124,8 @@ def _key(request, secret: str) -> str:
 
 def user_page_cached(view):
     """Serve a signed-in user's GET from the per-session cache (see the module);
-    place it under the decorator that checks the user's rights, which runs on
-    every request."""
+    place it above the decorator that checks the user's rights: that check runs
+    for every page the cache stores, and again after any write."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -123,7 +133,7 @@ def user_page_cached(view):
         if (
             settings.USER_PAGE_CACHE_SECONDS <= 0
             or request.method != "GET"
-            or not request.user.is_authenticated
+            or SESSION_KEY not in request.session  # a signed-in session (no user query)
             or not secret
             or _messages_waiting(request)
             or _pending(connection)

@@ -11,8 +11,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from bourse.models import Dwelling
 from bourse.tenants.models import DeactivationReason, Listing, ListingStatus
 from portal import usercache
 
@@ -165,3 +167,40 @@ def test_a_write_under_manual_transactions_is_not_refused_and_shows(tenant):
     response = client.get(DASHBOARD)
     assert response[HEADER] == "miss"
     assert "Bonjour Renée" in response.content.decode()
+
+
+def test_a_hit_reads_neither_the_user_nor_the_account(tenant):
+    """The cache sits above the rights check: a hit stands for the same session
+    under the same data version, where that check gave the same answer."""
+    client = cached(tenant.user)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(DASHBOARD)[HEADER] == "hit"
+    tables = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "auth_user" not in tables
+    assert "tenants_" not in tables
+
+
+def test_a_password_changed_elsewhere_signs_the_session_out(tenant):
+    client = cached(tenant.user)
+    user = get_user_model().objects.get(pk=tenant.user_id)
+    user.set_password("Un-autre-mot-de-passe-2026")
+    user.save()
+    response = client.get(DASHBOARD)
+    assert response.status_code == 302
+    assert "/connexion/" in response["Location"]
+
+
+def test_a_dwelling_made_ineligible_signs_the_tenant_out(tenant):
+    client = cached(tenant.user)
+    Dwelling.objects.filter(pk=tenant.dwelling_id).update(eligible_flag=False)
+    response = client.get(DASHBOARD)
+    assert response.status_code == 302
+    assert "/connexion/" in response["Location"]
+
+
+def test_a_refused_page_is_never_stored(agent):
+    client = signed_in(agent)
+    for _ in range(2):
+        response = client.get(DASHBOARD)
+        assert response.status_code == 403
+        assert HEADER not in response

@@ -16,8 +16,8 @@ from ..permissions import tenant_required
 from .steps import next_step_url, step_list
 
 
-@tenant_required
 @user_page_cached
+@tenant_required
 def dashboard(request):
     profile = request.tenant
     listing = profile.listing

@@ -49,8 +49,8 @@ def search_results(viewer: Listing, form, page_number=None):
     return page
 
 
-@tenant_required
 @user_page_cached
+@tenant_required
 def search(request):
     listing = request.tenant.listing
     form = SearchForm(request.GET or None)
