@@ -375,9 +375,34 @@ def departments() -> list[str]:
     )
 
 
+def _department_choices() -> list[tuple[str, str]]:
+    return [(d, d) for d in departments()]
+
+
+class CachedChoiceField(forms.ChoiceField):
+    """A choice among a cached list (``source()``: (value, label) pairs), after a
+    blank choice: the list is read when the field is rendered, and a value is
+    checked by a look-up, so that a search does not walk 1 300 communes twice."""
+
+    def __init__(self, *, source, blank_label, **kwargs):
+        super().__init__(choices=lambda: [("", blank_label), *source()], **kwargs)
+        self.source = source
+
+    def valid_value(self, value):
+        return value == "" or str(value) in dict(self.source())
+
+
 class SearchForm(forms.Form):
-    commune = forms.ChoiceField(label=_("Commune"), required=False)
-    department = forms.ChoiceField(label=_("Département"), required=False)
+    # Plain cached choices: no query, and no list of 1 300 codes sent to the database.
+    commune = CachedChoiceField(
+        label=_("Commune"),
+        required=False,
+        source=communes_with_listings,
+        blank_label=_("Toutes les communes"),
+    )
+    department = CachedChoiceField(
+        label=_("Département"), required=False, source=_department_choices, blank_label=_("Tous")
+    )
     typology = forms.ChoiceField(
         label=_("Typologie"), required=False, choices=[("", _("Toutes")), *Typology.choices]
     )
@@ -388,12 +413,6 @@ class SearchForm(forms.Form):
         label=_("Loyer maximal charges comprises (€)"), required=False, min_value=0, max_value=10000
     )
     lift = forms.BooleanField(label=_("Avec ascenseur"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Plain cached choices: no query, and no list of 1 300 codes sent to the database.
-        self.fields["commune"].choices = [("", _("Toutes les communes")), *communes_with_listings()]
-        self.fields["department"].choices = [("", _("Tous")), *[(d, d) for d in departments()]]
 
 
 class ContactRequestForm(forms.Form):
