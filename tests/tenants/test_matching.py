@@ -297,8 +297,11 @@ def test_a_listing_that_is_not_searchable_answers_404_but_ones_own_is_shown(clie
     assert client.get("/locataire/annonces/999999/").status_code == 404
 
 
+@pytest.mark.parametrize("sort_below", [matching.SORT_BELOW, 0], ids=["sorted", "index-order"])
 @pytest.mark.parametrize("in_sql", [False, True])
-def test_tiered_ranking_pages_match_the_reference_ranking(scene, in_sql):
+def test_tiered_ranking_pages_match_the_reference_ranking(scene, in_sql, sort_below, monkeypatch):
+    # The rest of a ranking read in either order (a search of few results is sorted).
+    monkeypatch.setattr(matching, "SORT_BELOW", sort_below)
     me = scene["me"].listing
     reference = [(i.pk, i.match_score) for i in matching.ranked_for(me)]
     tiered = matching.RankedResults(me, tier2_in_sql=in_sql)
