@@ -8,6 +8,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # make test runs the suite on every core (pytest-xdist); PYTEST_WORKERS=0 runs it in one process.
 PYTEST_WORKERS ?= auto
+# A worker left idle takes tests queued on another (one queued behind the two-minute
+# accessibility crawl ran the browser tests alone for three minutes with `load`).
+PYTEST_DIST ?= worksteal
 
 .PHONY: run test install migrate demo serve lint format bench check clean css
 
@@ -38,7 +41,7 @@ test: install
 	PYTHONPATH=. $(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist $(PYTEST_DIST) $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
