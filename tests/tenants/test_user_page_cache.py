@@ -111,16 +111,6 @@ def test_a_signed_out_visitor_is_sent_to_the_sign_in_page(tenant):
     assert "/connexion/" in response["Location"]
 
 
-def test_an_account_deactivated_after_the_visit_is_signed_out(tenant):
-    client = cached(tenant.user)
-    Listing.objects.filter(pk=tenant.listing.pk).update(
-        status=ListingStatus.DEACTIVATED, deactivation_reason=DeactivationReason.MANUAL
-    )
-    response = client.get(DASHBOARD)
-    assert response.status_code == 302
-    assert "/connexion/" in response["Location"]
-
-
 def test_a_page_with_a_message_is_shown_once_and_not_stored(tenant):
     client = cached(tenant.user)
     # Suspending writes (a new version) and leaves a message for the next page.
@@ -180,19 +170,26 @@ def test_a_hit_reads_neither_the_user_nor_the_account(tenant):
     assert "tenants_" not in tables
 
 
-def test_a_password_changed_elsewhere_signs_the_session_out(tenant):
-    client = cached(tenant.user)
+def _change_password(tenant):
     user = get_user_model().objects.get(pk=tenant.user_id)
     user.set_password("Un-autre-mot-de-passe-2026")
     user.save()
-    response = client.get(DASHBOARD)
-    assert response.status_code == 302
-    assert "/connexion/" in response["Location"]
 
 
-def test_a_dwelling_made_ineligible_signs_the_tenant_out(tenant):
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda t: Listing.objects.filter(pk=t.listing.pk).update(
+            status=ListingStatus.DEACTIVATED, deactivation_reason=DeactivationReason.MANUAL
+        ),
+        _change_password,
+        lambda t: Dwelling.objects.filter(pk=t.dwelling_id).update(eligible_flag=False),
+    ],
+    ids=["account-deactivated", "password-changed-elsewhere", "dwelling-made-ineligible"],
+)
+def test_a_write_that_refuses_the_account_signs_the_session_out(tenant, write):
     client = cached(tenant.user)
-    Dwelling.objects.filter(pk=tenant.dwelling_id).update(eligible_flag=False)
+    write(tenant)
     response = client.get(DASHBOARD)
     assert response.status_code == 302
     assert "/connexion/" in response["Location"]
