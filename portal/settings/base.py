@@ -200,12 +200,11 @@ PROCESS_MEMO_SECONDS = env_int(
 )
 # Signed-in pages kept per session (``portal.usercache``: the tenant's dashboard
 # and search) until any write to the database commits, at most this long
-# (seconds; 0 turns it off). Off in production without Redis, as above: a write
-# in one process would not reach the copies of the others.
-USER_PAGE_CACHE_SECONDS = env_int(
-    "USER_PAGE_CACHE_SECONDS",
-    0 if env_str("DJANGO_ENV") == "production" and not REDIS_URL else 60,
-)
+# (seconds; 0 turns it off). A hit skips the rights check, which only the data
+# version stands for: off without Redis, in every environment, since a write made
+# by another process (a command, a worker, another server) would not reach the
+# copy of this one — an account deactivated there would still see its pages here.
+USER_PAGE_CACHE_SECONDS = env_int("USER_PAGE_CACHE_SECONDS", 60 if REDIS_URL else 0)
 # Tables whose writes do not change a cached signed-in page (no such page shows them).
 USER_PAGE_CACHE_IGNORED_TABLES = ("django_session", "audit_accesslogentry")
 # Paths never looked up in the page cache (no cacheable page lives there; other

@@ -27,5 +27,8 @@ MEDIA_ROOT = (
     / _RUN
     / os.environ.get("PYTEST_XDIST_WORKER", "main")
 )
+# The per-session cache on, Redis or not: the tests' writes and requests share one
+# process (the live server is a thread), so the per-process cache sees every write.
+USER_PAGE_CACHE_SECONDS = 60
 if REDIS_URL:
     CACHES["default"]["KEY_PREFIX"] = f"eh-test-{os.getpid()}"

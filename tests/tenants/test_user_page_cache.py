@@ -6,6 +6,10 @@ These tests commit (``transactional_db``): inside a test's transaction every
 write is still pending, and the cache is then neither read nor written."""
 
 import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -201,3 +205,22 @@ def test_a_refused_page_is_never_stored(agent):
         response = client.get(DASHBOARD)
         assert response.status_code == 403
         assert HEADER not in response
+
+
+@pytest.mark.parametrize(("redis_url", "seconds"), [("", 0), ("redis://127.0.0.1:6379/15", 60)])
+def test_off_without_a_cache_shared_by_every_process(redis_url, seconds):
+    """A hit skips the rights check: without Redis, a write made by another process
+    (an account deactivated by a command or a worker) would not reach this one."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS"))}
+    env.update(DJANGO_SETTINGS_MODULE="portal.settings.dev", REDIS_URL=redis_url)
+    code = "from django.conf import settings; print(settings.USER_PAGE_CACHE_SECONDS)"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", code],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(seconds)
