@@ -28,6 +28,24 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 BROWSER_FIXTURES = {"browser", "page", "browser_page"}
+# Contexts ask for reduced motion (as a user may): Bootstrap's collapses and fades
+# end at once instead of the tests waiting out their transitions. A test that
+# checks an animation (the banner's scrolling and its pause button) is marked
+# ``motion``, or passes ``reduced_motion="no-preference"`` to its own context.
+CONTEXT_DEFAULTS = {"reduced_motion": "reduce"}
+
+
+class _Browser:
+    """The session's browser; its contexts start with ``CONTEXT_DEFAULTS``."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **options):
+        return self._browser.new_context(**{**CONTEXT_DEFAULTS, **options})
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
 
 
 def _fast_commits(sender, connection, **kwargs):
@@ -118,11 +136,12 @@ def home(db):
 
 @pytest.fixture(scope="session")
 def _demo_snapshot(django_db_setup, django_db_blocker):
-    """The demo content, loaded once per session into snapshot tables."""
-    from .demo_snapshot import build
+    """The demo content in snapshot tables: on SQLite copied from the file the
+    workers share (loaded once for all), on PostgreSQL loaded once per worker."""
+    from .demo_snapshot import load
 
     with django_db_blocker.unblock():
-        return build()
+        return load()
 
 
 @pytest.fixture
@@ -147,13 +166,17 @@ def browser():
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
-        yield browser
+        yield _Browser(browser)
         browser.close()
 
 
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="fr-FR", accept_downloads=True)
+def page(request, browser, live_server):
+    moves = request.node.get_closest_marker("motion") is not None
+    motion = {"reduced_motion": "no-preference"} if moves else {}
+    context = browser.new_context(
+        base_url=live_server.url, locale="fr-FR", accept_downloads=True, **motion
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page

@@ -29,7 +29,7 @@ def _tables() -> list[str]:
     return sorted(connection.introspection.django_table_names(only_existing=True))
 
 
-def _snapshot_table(kind: str, index: int) -> str:
+def snapshot_table(kind: str, index: int) -> str:
     # Numbered: some table names are too long to take a prefix on PostgreSQL.
     return f"test_snapshot_{kind}_{index}"
 
@@ -39,7 +39,7 @@ def take(kind: str, tables: list[str]) -> None:
     quote = connection.ops.quote_name
     with transaction.atomic(), connection.cursor() as cursor:
         for index, table in enumerate(tables):
-            copy = quote(_snapshot_table(kind, index))
+            copy = quote(snapshot_table(kind, index))
             cursor.execute(f"DROP TABLE IF EXISTS {copy}")
             cursor.execute(f"CREATE TABLE {copy} AS SELECT * FROM {quote(table)}")  # noqa: S608
 
@@ -52,7 +52,7 @@ def restore(kind: str, tables: list[str]) -> None:
     quote = connection.ops.quote_name
     statements = [f"DELETE FROM {quote(table)}" for table in tables]  # noqa: S608
     statements += [
-        f"INSERT INTO {quote(table)} SELECT * FROM {quote(_snapshot_table(kind, index))}"  # noqa: S608
+        f"INSERT INTO {quote(table)} SELECT * FROM {quote(snapshot_table(kind, index))}"  # noqa: S608
         for index, table in enumerate(tables)
         if not table.endswith(TRIGGER_FILLED)
     ]
@@ -66,6 +66,18 @@ def restore(kind: str, tables: list[str]) -> None:
                 cursor.execute(sql)
     # Content types were recreated with other ids by the flushes in between.
     ContentType.objects.clear_cache()
+
+
+def load() -> list[str]:
+    """The demo snapshot tables in this database, the quickest way: on SQLite copied
+    from a file shared by the workers and the runs (``tests/sqlite_template.py``)."""
+    if connection.vendor != "sqlite":
+        return build()
+    from . import sqlite_template
+
+    tables = _tables()
+    sqlite_template.copy_demo_snapshot(tables)
+    return tables
 
 
 def build() -> list[str]:

@@ -159,7 +159,10 @@ def test_every_page_of_every_role(browser, live_server, demo_content, tmp_path):
     for role, (username, password, extra) in ROLES.items():
         if ONLY != [""] and role not in ONLY:
             continue
-        context = browser.new_context(base_url=origin, locale="fr-FR", viewport=DESKTOP)
+        # Motion as most visitors have it: the banner's pause button is checked too.
+        context = browser.new_context(
+            base_url=origin, locale="fr-FR", viewport=DESKTOP, reduced_motion="no-preference"
+        )
         page = context.new_page()
         page.set_default_timeout(15_000)
         starts = ["/", *extra]

@@ -148,6 +148,7 @@ def test_exchange_file_actions_by_keyboard(page, demo_site):
     assert ExchangeFile.objects.filter(pk=pk).exists()
 
 
+@pytest.mark.motion
 @pytest.mark.parametrize(
     ("selector", "where"),
     [
@@ -176,6 +177,7 @@ def test_header_holds_at_200_percent_text(page, demo_site):
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
 
 
+@pytest.mark.motion
 @pytest.mark.parametrize("width", [320, 375])
 def test_banner_and_header_on_a_phone(page, demo_site, width):
     page.set_viewport_size({"width": width, "height": 800})

@@ -16,6 +16,7 @@ def demo_site(live_server, demo_content):
     return live_server
 
 
+@pytest.mark.motion
 def test_home_banner_news_and_search(page, demo_site):
     page.goto("/")
     expect(page.locator("h1")).to_be_visible()
