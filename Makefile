@@ -11,6 +11,10 @@ PYTEST_WORKERS ?= auto
 # A worker left idle takes tests queued on another (one queued behind the two-minute
 # accessibility crawl ran the browser tests alone for three minutes with `load`).
 PYTEST_DIST ?= worksteal
+# Python keeps its compiled modules (__pycache__/, ignored by git) even where the
+# environment says not to: without them every process compiles the project again,
+# and pytest rewrites every test module's asserts (7 s of each worker's start, 3.7 s with).
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test install migrate demo serve lint format bench check clean css
 
