@@ -39,11 +39,11 @@ serve:
 run: demo serve
 
 ## make test: lint, the layer contract, checks and the whole pytest suite (browser tests included)
+# makemigrations runs the system checks first (those of `manage.py check`): one start of Django, not two.
 test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	PYTHONPATH=. $(VENV)/bin/lint-imports --no-cache
-	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist $(PYTEST_DIST) $(PYTEST_ARGS)
 
