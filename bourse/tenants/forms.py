@@ -399,12 +399,22 @@ class SearchForm(forms.Form):
         required=False,
         source=communes_with_listings,
         blank_label=_("Toutes les communes"),
+        error_messages={
+            "invalid_choice": _("Aucune annonce dans cette commune : choisissez-en une autre.")
+        },
     )
     department = CachedChoiceField(
-        label=_("Département"), required=False, source=_department_choices, blank_label=_("Tous")
+        label=_("Département"),
+        required=False,
+        source=_department_choices,
+        blank_label=_("Tous"),
+        error_messages={"invalid_choice": _("Choisissez un département de la liste.")},
     )
     typology = forms.ChoiceField(
-        label=_("Typologie"), required=False, choices=[("", _("Toutes")), *Typology.choices]
+        label=_("Typologie"),
+        required=False,
+        choices=[("", _("Toutes")), *Typology.choices],
+        error_messages={"invalid_choice": _("Choisissez une typologie de la liste.")},
     )
     min_surface = forms.DecimalField(
         label=_("Surface minimale (m²)"), required=False, min_value=0, max_value=500

@@ -64,3 +64,25 @@ def test_tiles_blocked_the_map_says_so_in_french_and_names_its_markers(page, vie
     # The list stays the primary view: it comes first in the page.
     assert page.locator(".search-results").count() == 1
     assert_no_axe_violations(page, "recherche, carte sans fond")
+
+
+@pytest.mark.parametrize("width", [375, 1280], ids=["telephone", "bureau"])
+def test_a_stale_commune_link_is_named_and_cleared(page, viewer, width):
+    """A link to a commune that has no listing left: the field and the page say so
+    in French (axe-clean), and choosing another value in the list clears it."""
+    page.set_viewport_size({"width": width, "height": 800})
+    sign_in(page, viewer.user.email, PASSWORD, "/locataire/recherche/?commune=94028")
+    alert = page.get_by_role("alert").filter(has_text="ne sont pas filtrées")
+    expect(alert).to_be_visible()
+    commune = page.get_by_label("Commune")
+    expect(commune).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#id_commune-erreur")).to_contain_text(
+        "Aucune annonce dans cette commune : choisissez-en une autre."
+    )
+    assert_no_axe_violations(page, "/locataire/recherche/?commune=94028")
+    commune.select_option("75111")
+    filters = page.get_by_role("form", name="Filtrer les annonces")
+    filters.get_by_role("button", name="Rechercher", exact=True).click()
+    expect(page).to_have_url(re.compile(r"commune=75111"))
+    expect(alert).to_have_count(0)
+    expect(page.get_by_role("heading", name="2 annonces")).to_be_visible()

@@ -228,6 +228,37 @@ def test_search_filters(client, scene):
     assert "aria-invalid" in html
 
 
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        (
+            {"commune": "94028"},
+            "commune",
+            "Aucune annonce dans cette commune : choisissez-en une autre.",
+        ),
+        (
+            {"commune": "99999"},
+            "commune",
+            "Aucune annonce dans cette commune : choisissez-en une autre.",
+        ),
+        ({"department": "13"}, "department", "Choisissez un département de la liste."),
+        ({"typology": "T9"}, "typology", "Choisissez une typologie de la liste."),
+    ],
+)
+def test_a_filter_out_of_its_list_is_named_in_french(client, scene, params, field, message):
+    """A stale link (a commune whose last listing left) or an edited address: the
+    field says what is wrong, and the page says the results are not filtered."""
+    client.force_login(scene["me"].user)
+    response = client.get("/locataire/recherche/", params)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'id="id_{field}" aria-invalid="true" aria-describedby="id_{field}-erreur"' in html
+    assert f'id="id_{field}-erreur">{message}' in html
+    assert "les annonces ci-dessous ne sont pas filtrées" in html
+    assert "<title>Erreur" in html
+    assert len(listing_links(html)) == 4
+
+
 def test_dashboard_lists_matches_with_their_reason(client, scene):
     client.force_login(scene["me"].user)
     html = client.get("/locataire/").content.decode()
