@@ -15,7 +15,7 @@ from bourse.contact.forms import single_line
 from bourse.contact_details import MASKING_NOTICE, PUBLISHED_NOTICE
 from bourse.exchanges.forms import NurForm  # noqa: F401 (the tenant area's NUR form)
 from bourse.models import Commune, Landlord, Typology
-from bourse.territories import commune_label, natural_sorted, resolve_places
+from bourse.territories import commune_label, natural_sorted, reference_codes, resolve_places
 
 from .contacts import MESSAGE_MAX_LENGTH
 from .models import ExchangeReason, ListingStatus, ReportReason
@@ -382,14 +382,41 @@ def _department_choices() -> list[tuple[str, str]]:
 class CachedChoiceField(forms.ChoiceField):
     """A choice among a cached list (``source()``: (value, label) pairs), after a
     blank choice: the list is read when the field is rendered, and a value is
-    checked by a look-up, so that a search does not walk 1 300 communes twice."""
+    checked by a look-up, so that a search does not walk 1 300 communes twice.
 
-    def __init__(self, *, source, blank_label, **kwargs):
+    ``accepted()``, when given, is the wider set of values a link may carry (a
+    saved search's commune that has no listing today): such a value is valid, and
+    ``show_chosen`` puts it in the list (first, labelled by ``label_of``)."""
+
+    def __init__(self, *, source, blank_label, accepted=None, label_of=None, **kwargs):
         super().__init__(choices=lambda: [("", blank_label), *source()], **kwargs)
-        self.source = source
+        self.source, self.blank_label = source, blank_label
+        self.accepted, self.label_of = accepted, label_of
 
     def valid_value(self, value):
-        return value == "" or str(value) in dict(self.source())
+        value = str(value)
+        if value == "" or value in dict(self.source()):
+            return True
+        return self.accepted is not None and value in self.accepted()
+
+    def show_chosen(self, value) -> None:
+        """List ``value`` too if it is accepted but missing (decided when rendered)."""
+        if not value or self.accepted is None:
+            return
+        source, blank, value = self.source, self.blank_label, str(value)
+
+        def choices():
+            listed = source()
+            if value in dict(listed) or value not in self.accepted():
+                return [("", blank), *listed]
+            return [("", blank), (value, self.label_of(value)), *listed]
+
+        self.choices = choices
+
+
+def _unlisted_commune_label(code: str) -> str:
+    name = Commune.objects.filter(pk=code).values_list("name", flat=True).first() or code
+    return _("%(name)s (aucune annonce)") % {"name": name}
 
 
 class SearchForm(forms.Form):
@@ -399,9 +426,11 @@ class SearchForm(forms.Form):
         required=False,
         source=communes_with_listings,
         blank_label=_("Toutes les communes"),
-        error_messages={
-            "invalid_choice": _("Aucune annonce dans cette commune : choisissez-en une autre.")
-        },
+        # Any commune of Île-de-France: a saved search's link keeps its commune
+        # when its last listing has gone (no listing, rather than every listing).
+        accepted=lambda: reference_codes()[0],
+        label_of=_unlisted_commune_label,
+        error_messages={"invalid_choice": _("Commune inconnue : choisissez-en une dans la liste.")},
     )
     department = CachedChoiceField(
         label=_("Département"),
@@ -423,6 +452,11 @@ class SearchForm(forms.Form):
         label=_("Loyer maximal charges comprises (€)"), required=False, min_value=0, max_value=10000
     )
     lift = forms.BooleanField(label=_("Avec ascenseur"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.fields["commune"].show_chosen(self.data.get("commune"))
 
 
 class ContactRequestForm(forms.Form):

@@ -67,19 +67,24 @@ def test_tiles_blocked_the_map_says_so_in_french_and_names_its_markers(page, vie
 
 
 @pytest.mark.parametrize("width", [375, 1280], ids=["telephone", "bureau"])
-def test_a_stale_commune_link_is_named_and_cleared(page, viewer, width):
-    """A link to a commune that has no listing left: the field and the page say so
-    in French (axe-clean), and choosing another value in the list clears it."""
+def test_stale_and_unknown_commune_links(page, viewer, width):
+    """A link to a commune whose listings have gone shows none, the commune still
+    chosen; an unknown code is named in French (axe-clean) and the listings are said
+    not to be filtered; choosing a commune of the list clears it."""
     page.set_viewport_size({"width": width, "height": 800})
     sign_in(page, viewer.user.email, PASSWORD, "/locataire/recherche/?commune=94028")
-    alert = page.get_by_role("alert").filter(has_text="ne sont pas filtrées")
-    expect(alert).to_be_visible()
     commune = page.get_by_label("Commune")
+    expect(page.get_by_role("heading", name="0 annonce")).to_be_visible()
+    expect(commune.locator("option:checked")).to_contain_text("(aucune annonce)")
+    alert = page.get_by_role("alert").filter(has_text="ne sont pas filtrées")
+    expect(alert).to_have_count(0)
+    page.goto("/locataire/recherche/?commune=99999")
+    expect(alert).to_be_visible()
     expect(commune).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#id_commune-erreur")).to_contain_text(
-        "Aucune annonce dans cette commune : choisissez-en une autre."
+        "Commune inconnue : choisissez-en une dans la liste."
     )
-    assert_no_axe_violations(page, "/locataire/recherche/?commune=94028")
+    assert_no_axe_violations(page, "/locataire/recherche/?commune=99999")
     commune.select_option("75111")
     filters = page.get_by_role("form", name="Filtrer les annonces")
     filters.get_by_role("button", name="Rechercher", exact=True).click()

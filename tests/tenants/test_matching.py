@@ -231,23 +231,14 @@ def test_search_filters(client, scene):
 @pytest.mark.parametrize(
     ("params", "field", "message"),
     [
-        (
-            {"commune": "94028"},
-            "commune",
-            "Aucune annonce dans cette commune : choisissez-en une autre.",
-        ),
-        (
-            {"commune": "99999"},
-            "commune",
-            "Aucune annonce dans cette commune : choisissez-en une autre.",
-        ),
+        ({"commune": "99999"}, "commune", "Commune inconnue : choisissez-en une dans la liste."),
         ({"department": "13"}, "department", "Choisissez un département de la liste."),
         ({"typology": "T9"}, "typology", "Choisissez une typologie de la liste."),
     ],
 )
 def test_a_filter_out_of_its_list_is_named_in_french(client, scene, params, field, message):
-    """A stale link (a commune whose last listing left) or an edited address: the
-    field says what is wrong, and the page says the results are not filtered."""
+    """An edited address: the field says what is wrong, and the page says the
+    results are not filtered."""
     client.force_login(scene["me"].user)
     response = client.get("/locataire/recherche/", params)
     assert response.status_code == 200
@@ -257,6 +248,18 @@ def test_a_filter_out_of_its_list_is_named_in_french(client, scene, params, fiel
     assert "les annonces ci-dessous ne sont pas filtrées" in html
     assert "<title>Erreur" in html
     assert len(listing_links(html)) == 4
+
+
+def test_a_commune_without_listings_shows_none_and_stays_chosen(client, scene):
+    """A saved search's link to a commune whose last listing has gone: no listing
+    (never every listing), the commune still chosen in the list, no error."""
+    client.force_login(scene["me"].user)
+    html = client.get("/locataire/recherche/", {"commune": "94028"}).content.decode()
+    assert listing_links(html) == []
+    assert "Aucune annonce active ne correspond à ces filtres." in html
+    name = Commune.objects.get(pk="94028").name
+    assert f'<option value="94028" selected>{name} (aucune annonce)</option>' in html
+    assert "aria-invalid" not in html and "ne sont pas filtrées" not in html
 
 
 def test_dashboard_lists_matches_with_their_reason(client, scene):
