@@ -16,7 +16,7 @@ PYTEST_DIST ?= worksteal
 # and pytest rewrites every test module's asserts (7 s of each worker's start, 3.7 s with).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: run test install migrate demo serve lint format bench check clean css
+.PHONY: run test install migrate demo serve lint format bench check clean css messages
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)
@@ -65,6 +65,14 @@ bench: install
 css:
 	npm install --silent --no-audit --no-fund --prefix .cache/purgecss purgecss@8.0.0
 	.cache/purgecss/node_modules/.bin/purgecss --config scripts/purgecss.config.cjs
+
+## make messages: the French catalogue of plural messages (locale/fr, committed: French counts
+## read « 0 annonce », not English's « 0 annonces »); needs GNU gettext (xgettext, msgfmt)
+MESSAGES_IGNORED := .venv/* .cache/* tests/* bench/* node_modules/* staticfiles/*
+messages: install
+	$(PY) manage.py makemessages -l fr --no-location --no-wrap --no-obsolete $(foreach p,$(MESSAGES_IGNORED),-i '$(p)')
+	$(PY) scripts/french_plurals.py locale/fr/LC_MESSAGES/django.po
+	msgfmt --check -o locale/fr/LC_MESSAGES/django.mo locale/fr/LC_MESSAGES/django.po
 
 clean:
 	rm -rf $(VENV) staticfiles
