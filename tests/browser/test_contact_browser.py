@@ -51,7 +51,7 @@ def test_tenant_sends_a_tenant_file_question_from_the_home_page(page, demo_site)
 
     # Submitting empty: an error summary takes the focus.
     page.get_by_role("button", name="Envoyer le message").click()
-    summary = page.locator("[data-contact-errors]")
+    summary = page.locator(".form-error-summary")
     expect(summary).to_be_visible()
     expect(summary).to_be_focused()
     assert_no_axe_violations(page, "formulaire de contact avec erreurs")

@@ -123,7 +123,7 @@ def test_contact_form_by_keyboard(page, demo_site):
     tab_to(page, page.get_by_role("button", name="Envoyer le message"), limit=120)
     page.keyboard.press("Enter")
     # The error summary takes the focus and shows it.
-    summary = page.locator("[data-contact-errors]")
+    summary = page.locator(".form-error-summary")
     expect(summary).to_be_focused()
     tab_to(page, page.get_by_label("Nom et prénom"), limit=60, check_order=False)
 

@@ -71,6 +71,8 @@ def test_every_demo_role_signs_in_lands_home_and_signs_out(browser, demo_site, v
     # A wrong password: a French message, still on the page.
     sign_in(page, "amo", "pas-le-bon")
     expect(page.get_by_role("alert")).to_contain_text("mot de passe incorrect")
+    # The error summary takes the focus (static/js/forms.js, on every form).
+    expect(page.locator(".form-error-summary")).to_be_focused()
 
     for username, password, home in ROLES:
         sign_in(page, username, password)

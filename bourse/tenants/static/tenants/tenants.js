@@ -1,10 +1,7 @@
-// Tenant area: focus the error summary, show/hide passwords, and show the chosen landlord's reference help only.
+// Tenant area: show/hide passwords, and show the chosen landlord's reference help only.
 (function () {
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
-    var summary = document.querySelector(".form-error-summary");
-    if (summary) { summary.focus(); }
-
     document.querySelectorAll("[data-password-toggle]").forEach(function (button) {
       var input = document.getElementById(button.getAttribute("aria-controls"));
       if (!input) { return; }

@@ -1,4 +1,5 @@
-// Staff forms: move the focus to the error summary so that errors are announced first.
+// Every form: the error summary (includes/form_errors.html) takes the focus, so that a
+// screen reader announces the errors first and the keyboard starts from them (RGAA 11.10).
 (function () {
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
