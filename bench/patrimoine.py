@@ -215,15 +215,14 @@ def copy_rate(url: str, path: Path, attempts: int = 3) -> tuple[int, float]:
 DWELLING_COLUMNS = (
     "landlord_id, housing_reference, address, commune_id, typology, surface, floor, lift, "
     "rent, charges, reservataire_kind, reservataire_code, tenant_reference, tenant_name, "
-    "eligible_flag, contact1_email, contact2_email, in_snapshot, last_import_id, updated_at"
+    "eligible_flag, contact1_email, contact2_email, in_snapshot, updated_at"
 )
 
 
-def _typed_rows(path: Path, out: Path, landlord: int, last_import: int | None) -> None:
+def _typed_rows(path: Path, out: Path, landlord: int) -> None:
     """The rows of the generated file as ``bourse_dwelling`` stores them (CSV that
     PostgreSQL's input functions read: decimal points, booleans)."""
     yes = {"oui": "t", "non": "f"}
-    imp = "" if last_import is None else str(last_import)
     with open(path, encoding="utf-8", newline="") as f, open(out, "w", newline="") as o:
         reader = csv.reader(f, delimiter=";")
         next(reader)
@@ -232,7 +231,7 @@ def _typed_rows(path: Path, out: Path, landlord: int, last_import: int | None) -
             writer.writerow(
                 (landlord, r[0], r[1], r[2], r[3], r[4].replace(",", "."), r[5], yes[r[6]],
                  r[7].replace(",", "."), r[8].replace(",", "."), r[9], r[10], r[11], r[12],
-                 yes[r[13]], r[14], r[15], "t", imp, "2026-12-01 00:00:00+00")
+                 yes[r[13]], r[14], r[15], "t", "2026-12-01 00:00:00+00")
             )  # fmt: skip
 
 
@@ -242,22 +241,20 @@ def dwelling_copy_rate(
     """PostgreSQL's COPY of the same rows, typed, into a copy of ``bourse_dwelling``
     with its indexes (``LIKE … INCLUDING ALL``: primary key, unique key, indexes)
     and, with ``foreign_keys``, its foreign keys too (an existing landlord and
-    import in every row, as the import writes them): (rows, seconds), the best of
-    ``attempts``, commit included. Run after an import (the landlord and import
-    it wrote are the rows' keys)."""
+    commune in every row, as the import writes them): (rows, seconds), the best of
+    ``attempts``, commit included. Run after an import (the landlord it wrote is
+    the rows' landlord)."""
     import psycopg
 
     typed = path.with_suffix(".typed.csv")
     best = float("inf")
     with psycopg.connect(url) as conn:
-        landlord, last_import = conn.execute(
-            "SELECT MIN(landlord_id), MAX(last_import_id) FROM bourse_dwelling"
-        ).fetchone()
+        (landlord,) = conn.execute("SELECT MIN(landlord_id) FROM bourse_dwelling").fetchone()
         keys = conn.execute(
             "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
             "WHERE conrelid = 'bourse_dwelling'::regclass AND contype = 'f'"
         ).fetchall()
-        _typed_rows(path, typed, landlord or 1, last_import)
+        _typed_rows(path, typed, landlord or 1)
         for _attempt in range(attempts):
             conn.execute("DROP TABLE IF EXISTS bench_dwelling_copy")
             conn.execute("CREATE TABLE bench_dwelling_copy (LIKE bourse_dwelling INCLUDING ALL)")

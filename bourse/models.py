@@ -322,7 +322,9 @@ class Dwelling(models.Model):
     # Indexes are kept to those the queries use (each one slows the import):
     # the unique (landlord, housing_reference) serves landlord lookups. The keys
     # are database constraints (checked at commit, one lookup per written row:
-    # their cost at import is in the README, Patrimoine import).
+    # their cost at import is in the README, Patrimoine import). Which import
+    # last wrote a row is not kept: nothing read it, and its key cost a third of
+    # the commit.
     landlord = models.ForeignKey(
         Landlord,
         verbose_name=_("bailleur"),
@@ -358,15 +360,6 @@ class Dwelling(models.Model):
         _("présent dans le dernier fichier"),
         default=True,
         help_text=_("Faux lorsque le logement manquait au dernier fichier complet."),
-    )
-    last_import = models.ForeignKey(
-        "PatrimoineImport",
-        verbose_name=_("dernier import"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,  # no query reads dwellings by import
     )
     updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
 

@@ -413,8 +413,7 @@ def apply_changes(imp: PatrimoineImport, outcome: Outcome, staging: Staging) -> 
         first_import = not cursor.fetchone()[0]
         if imp.full_snapshot and not first_import:
             cursor.execute(
-                f"""UPDATE {dwelling} SET in_snapshot = false, last_import_id = %(imp)s,
-                    updated_at = %(now)s
+                f"""UPDATE {dwelling} SET in_snapshot = false, updated_at = %(now)s
                     WHERE landlord_id = %(landlord)s AND in_snapshot AND NOT EXISTS
                     (SELECT 1 FROM {table} s WHERE {staging.rows("s")}
                     AND s.housing_reference = {dwelling}.housing_reference)""",  # noqa: S608
@@ -424,7 +423,7 @@ def apply_changes(imp: PatrimoineImport, outcome: Outcome, staging: Staging) -> 
         if not first_import:
             cursor.execute(
                 f"""UPDATE {dwelling} AS d SET {assignments}, in_snapshot = true,
-                    last_import_id = %(imp)s, updated_at = %(now)s
+                    updated_at = %(now)s
                     FROM {table} s WHERE {staging.rows("s")} AND s.valid
                     AND d.landlord_id = %(landlord)s AND d.housing_reference = s.housing_reference
                     AND (NOT d.in_snapshot OR {_differs("d", "s")})""",  # noqa: S608
@@ -439,9 +438,9 @@ def apply_changes(imp: PatrimoineImport, outcome: Outcome, staging: Staging) -> 
         )
         cursor.execute(
             f"""INSERT INTO {dwelling} (landlord_id, {", ".join(inserted)}, in_snapshot,
-                last_import_id, updated_at)
+                updated_at)
                 SELECT %(landlord)s, {", ".join("s." + c for c in inserted)}, true,
-                %(imp)s, %(now)s FROM {table} s
+                %(now)s FROM {table} s
                 WHERE {staging.rows("s")} AND s.valid {new_only}""",  # noqa: S608
             params,
         )

@@ -39,7 +39,7 @@ def test_valid_rows_are_created(make_import, landlord):
     }
     dwelling = Dwelling.objects.get(landlord=landlord, housing_reference="LOG-1")
     assert dwelling.commune_id == "93048" and str(dwelling.surface) == "64.50"
-    assert dwelling.last_import_id == imp.pk
+    assert dwelling.in_snapshot and dwelling.updated_at >= imp.created_at
 
 
 def test_same_file_twice_changes_nothing(make_import):
@@ -157,9 +157,27 @@ def test_eligible_dwellings_query_matches_the_function(make_import):
     assert query == by_function == {"LOG-1"}
 
 
-def test_without_database_foreign_keys_django_keeps_dwellings_consistent(make_import, landlord):
-    """Dwelling's keys have no database constraint (import speed): Django's
-    CASCADE, SET_NULL and PROTECT still apply to every delete through the ORM."""
+@pytest.mark.parametrize(
+    "change", [{"landlord_id": 10**9}, {"commune_id": "00000"}], ids=["landlord", "commune"]
+)
+def test_the_database_refuses_a_dwelling_whose_key_points_nowhere(change):
+    """The keys of bourse_dwelling are database constraints (issue 16): a row
+    written around the ORM (the import's SQL) cannot point at a missing landlord
+    or commune. Deferred, they are checked at commit (here: at once)."""
+    from django.db import IntegrityError, connection, transaction
+
+    from bourse.factories import DwellingFactory
+
+    dwelling = DwellingFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():  # rolled back: nothing stays
+        Dwelling.objects.filter(pk=dwelling.pk).update(**change)
+        connection.check_constraints(table_names=["bourse_dwelling"])
+    connection.check_constraints(table_names=["bourse_dwelling"])  # the row as it was
+
+
+def test_django_keeps_dwellings_consistent_on_delete(make_import, landlord):
+    """Django's CASCADE and PROTECT apply to every delete through the ORM (the
+    database's keys: the test above)."""
     from django.db.models import ProtectedError
 
     from bourse.models import Commune, StaffProfile
@@ -167,8 +185,8 @@ def test_without_database_foreign_keys_django_keeps_dwellings_consistent(make_im
     imp = run_import(make_import([row(1), row(2)]).pk)
     with pytest.raises(ProtectedError):
         Commune.objects.get(pk="93048").delete()
-    PatrimoineImport.objects.filter(pk=imp.pk).delete()
-    assert set(Dwelling.objects.values_list("last_import", flat=True)) == {None}
+    PatrimoineImport.objects.filter(pk=imp.pk).delete()  # the dwellings stay
+    assert Dwelling.objects.count() == 2
     StaffProfile.objects.filter(landlord=landlord).delete()  # staff protect their landlord
     landlord.delete()
     assert not Dwelling.objects.exists()

@@ -197,7 +197,7 @@ def _import(data: bytes, path: str, monkeypatch, landlord=None, **options):
     return ran, counts, report, dwellings
 
 
-IGNORED = {"id", "landlord", "last_import", "updated_at"}
+IGNORED = {"id", "landlord", "updated_at"}
 
 
 def _both(data: bytes, monkeypatch, expect_sql=True, **options):
