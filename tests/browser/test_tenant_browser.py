@@ -118,6 +118,9 @@ def test_register_complete_the_steps_find_a_listing_and_contact(page, scene):
         ("evry-cour", "Évry-Courcouronnes (91)"),
     ):
         combo.press_sequentially(typed)
+        # Wait for the suggestions of the whole text: those of a prefix ("paris 1")
+        # may show first, in another order.
+        expect(page.locator("#id_communes_add-suggestions")).to_have_attribute("aria-busy", "false")
         expect(page.get_by_role("option", name=chosen)).to_be_visible()
         expect(combo).to_have_attribute("aria-expanded", "true")
         combo.press("ArrowDown")

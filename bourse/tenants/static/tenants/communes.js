@@ -22,6 +22,8 @@
     listbox.setAttribute("role", "listbox");
     listbox.setAttribute("aria-label", input.labels && input.labels[0] ? input.labels[0].textContent : "");
     listbox.hidden = true;
+    // aria-busy is "true" while the suggestions for what is typed have not arrived.
+    listbox.setAttribute("aria-busy", "false");
     input.parentNode.appendChild(listbox);
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
@@ -141,21 +143,28 @@
       announce(format(root.getAttribute("data-count-label"), places.length));
     }
 
-    function suggest() {
+    function settled(ticket) {
+      if (ticket === asked) { listbox.setAttribute("aria-busy", "false"); }
+      return ticket === asked;
+    }
+
+    // Each keystroke takes a new ticket, so the answer to an older text never shows.
+    function suggest(ticket) {
       var text = input.value.trim();
-      var ticket = ++asked;
-      if (!text) { close(); return; }
+      if (!text) { settled(ticket); close(); return; }
       fetch(url + "?q=" + encodeURIComponent(text), {
         credentials: "same-origin", headers: { Accept: "application/json" }
       })
         .then(function (response) { return response.ok ? response.json() : { places: [] }; })
-        .then(function (data) { if (ticket === asked) { show(data.places || []); } })
-        .catch(function () { /* the plain form still works */ });
+        .then(function (data) { if (settled(ticket)) { show(data.places || []); } })
+        .catch(function () { settled(ticket); /* the plain form still works */ });
     }
 
     input.addEventListener("input", function () {
+      var ticket = ++asked;
+      listbox.setAttribute("aria-busy", "true");
       window.clearTimeout(timer);
-      timer = window.setTimeout(suggest, 150);
+      timer = window.setTimeout(function () { suggest(ticket); }, 150);
     });
     input.addEventListener("keydown", function (event) {
       var open = !listbox.hidden;
