@@ -9,6 +9,7 @@ async-safety check is lifted for those tests.
 import contextlib
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -153,6 +154,63 @@ def demo_content(_demo_snapshot):
 
     restore(DEMO, _demo_snapshot)
     _clear()
+
+
+class _OneRequestAtATime:
+    """A WSGI application that lets one request in at a time, until its response
+    has been sent (``close()``)."""
+
+    def __init__(self, application):
+        self.application = application
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        self.lock.acquire()
+        try:
+            return _Released(self.application(environ, start_response), self.lock)
+        except BaseException:
+            self.lock.release()
+            raise
+
+
+class _Released:
+    def __init__(self, result, lock):
+        self.result, self.lock = result, lock
+
+    def __iter__(self):
+        return iter(self.result)
+
+    def close(self):
+        try:
+            if hasattr(self.result, "close"):
+                self.result.close()
+        finally:
+            if self.lock is not None:
+                self.lock, lock = None, self.lock
+                lock.release()
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server. On SQLite the test database is in memory and
+    the server's threads share its one connection: there, the requests (static
+    files aside) are served one at a time. Two at once (a page and the beacon of
+    the page the browser left) broke each other's statements ("bad parameter or
+    other API misuse")."""
+    from pytest_django.live_server_helper import LiveServer
+
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(addr, start=False)
+    if server.thread.connections_override:
+        static_handler = server.thread.static_handler
+        server.thread.static_handler = lambda app: static_handler(_OneRequestAtATime(app))
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")
