@@ -35,6 +35,8 @@ def open_account_menu(page):
     """On a phone the header's menu folds: unfold it first (once), and let its
     animation end before clicking the account button (a moving target)."""
     account = page.locator("#menu-compte")
+    # A click before Bootstrap's script has run (the page just landed) is lost.
+    page.wait_for_load_state("load")
     if not account.is_visible():
         page.get_by_role("button", name="Ouvrir le menu").click()
         expect(page.locator("#menu-principal")).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
