@@ -160,9 +160,10 @@ def demo_content(_demo_snapshot):
 
 class _OneRequestAtATime:
     """A WSGI application that lets one request in at a time, until its response
-    has been sent (``close()``). A request left over from a test that has ended (the
-    beacon a page sends as its context closes) is refused: the test's database
-    tear-down (the flush) holds the same lock (``pytest_runtest_teardown``)."""
+    has been sent (``close()``). A test's tear-down (the flush) holds the same lock
+    (``pytest_runtest_teardown``), and a request left over from a test that has
+    ended (the beacon a page sends as its context closes) is refused: it neither
+    meets the flush nor writes into the next test's database."""
 
     serving = None  # the instance of the session's live server, on SQLite
 
@@ -194,51 +195,6 @@ class _OneRequestAtATime:
                 self.test += 1
 
 
-def _flush_again_while_locked(fixture_teardown):
-    """On SQLite, the flush after a transactional test met a table still locked,
-    twice in about ten runs of the browser tests with both cores loaded: "database
-    table is locked: bourse_landlord", a shared-cache lock, so another connection
-    to the in-memory database was still reading; which one was not found (the
-    live server's requests are not it: none runs during a tear-down). The flush
-    rolls back whole: collect the garbage (a dropped generator's statement), wait
-    a little and flush again, five times at most."""
-
-    def teardown(self):
-        from django.core.management import CommandError
-        from django.db import OperationalError
-
-        for attempt in range(6):
-            try:
-                return fixture_teardown(self)
-            except CommandError as error:
-                locked = isinstance(error.__cause__, OperationalError) and "locked" in str(
-                    error.__cause__
-                )
-                if not locked or attempt == 5:
-                    raise
-                gc.collect()
-                time.sleep(0.2)
-
-    return teardown
-
-
-if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    from django.test import TransactionTestCase
-
-    TransactionTestCase._fixture_teardown = _flush_again_while_locked(
-        TransactionTestCase._fixture_teardown
-    )
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item):
-    serving = _OneRequestAtATime.serving
-    if serving is None or "live_server" not in getattr(item, "fixturenames", ()):
-        return (yield)
-    with serving.tear_down():
-        return (yield)
-
-
 class _Released:
     def __init__(self, result, lock):
         self.result, self.lock = result, lock
@@ -256,14 +212,22 @@ class _Released:
                 lock.release()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item):
+    serving = _OneRequestAtATime.serving
+    if serving is None or "live_server" not in getattr(item, "fixturenames", ()):
+        return (yield)
+    with serving.tear_down():
+        return (yield)
+
+
 @pytest.fixture(scope="session")
 def live_server(request):
     """pytest-django's live server. On SQLite the test database is in memory and
     the server's threads share its one connection: there, the requests (static
     files aside) are served one at a time, and none during a test's tear-down.
     Two at once (a page and the beacon of the page the browser left) broke each
-    other's statements ("bad parameter or other API misuse"); a beacon during the
-    flush left it "database table is locked"."""
+    other's statements ("bad parameter or other API misuse")."""
     from pytest_django.live_server_helper import LiveServer
 
     addr = (
@@ -278,6 +242,44 @@ def live_server(request):
     server.start()
     yield server
     server.stop()
+
+
+FLUSH_RETRIES = 5
+
+
+def _flush_again_while_locked(fixture_teardown):
+    """On SQLite, the flush after a transactional test met a table still locked,
+    twice in about ten runs of the browser tests with both cores loaded: "database
+    table is locked: bourse_landlord", a shared-cache lock, so another connection
+    to the in-memory database was still reading; which one was not found (the
+    live server's requests are not it: none runs during a tear-down). The flush
+    rolls back whole: collect the garbage (a connection nothing refers to any
+    more closes), wait a little and flush again, five times at most."""
+
+    def teardown(self):
+        from django.core.management import CommandError
+        from django.db import OperationalError
+
+        for retries_left in range(FLUSH_RETRIES, -1, -1):
+            try:
+                return fixture_teardown(self)
+            except CommandError as error:
+                cause = error.__cause__
+                locked = isinstance(cause, OperationalError) and "locked" in str(cause)
+                if not (locked and retries_left):
+                    raise
+                gc.collect()
+                time.sleep(0.2)
+
+    return teardown
+
+
+if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    from django.test import TransactionTestCase
+
+    TransactionTestCase._fixture_teardown = _flush_again_while_locked(
+        TransactionTestCase._fixture_teardown
+    )
 
 
 @pytest.fixture(scope="session")
